@@ -1,0 +1,58 @@
+# The commands a person types. `make serve` and `make test` create the environment
+# from uv.lock when it is missing; uv itself is bootstrapped with pip if absent.
+# No Python interpreter is ever downloaded: the one on PATH (3.11+) is used.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV ?= $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+RUN := $(UV) run --locked --no-sync
+PYTEST_WORKERS ?= auto
+
+export UV_PYTHON_DOWNLOADS := never
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: help env serve build test lint format update-examples bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+.bootstrap/bin/uv:
+	$(PYTHON) -m venv .bootstrap
+	.bootstrap/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python "$$(command -v $(PYTHON))"
+	@touch $@
+
+env: .venv/.synced ## Create or update the environment from uv.lock
+
+serve: env ## Serve the guide on http://127.0.0.1:8000
+	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: env ## Build the site into site/ (strict: any warning fails)
+	$(RUN) mkdocs build --strict
+
+lint: env ## Lint snippets/ and tests/ with ruff
+	$(RUN) ruff check snippets tests
+	$(RUN) ruff format --check snippets tests
+
+format: env ## Format snippets/ and tests/ with ruff
+	$(RUN) ruff check --fix snippets tests
+	$(RUN) ruff format snippets tests
+
+test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term
+
+update-examples: env ## Rewrite `#>` output lines and stored notebook outputs from fresh runs
+	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
+
+bench: env ## Run the benchmarks; print a table and write reports/bench.md
+	$(RUN) python -m benchmarks
+
+clean: ## Remove the environment, build output and caches
+	rm -rf .venv .bootstrap site reports .cache .pytest_cache .ruff_cache .coverage .coverage.*

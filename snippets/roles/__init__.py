@@ -1,0 +1,1 @@
+"""Code shown in Part 1, roles: the numbers each role is judged by."""

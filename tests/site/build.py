@@ -1,0 +1,60 @@
+"""Build the site the way `make build` does, into a folder of the caller's choice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.paths import ROOT
+
+# What a build reads besides docs/: the config, theme overrides, included files.
+SOURCES = ["mkdocs.yml", "docs", "snippets", "overrides", "CONTRIBUTING.md"]
+
+
+@dataclass(frozen=True)
+class Build:
+    """The result of one `mkdocs build --strict`."""
+
+    returncode: int
+    log: str
+    site: Path
+
+    @property
+    def warnings(self) -> list[str]:
+        """Log lines at WARNING level or above."""
+        return [
+            line
+            for line in self.log.splitlines()
+            if line.startswith(("WARNING", "ERROR"))
+        ]
+
+
+def build(project: Path, site: Path) -> Build:
+    """Run a strict build of ``project`` into ``site`` and capture its log."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return Build(done.returncode, done.stdout + done.stderr, site)
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a build reads into ``dest``, so a test can break it safely."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest

@@ -1,0 +1,95 @@
+"""The site builds in strict mode, and the build fails on what it must catch."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.paths import SNIPPETS
+from tests.site.build import Build, build, copy_project
+
+
+def test_strict_build_passes_without_warnings(built_site: Build) -> None:
+    assert built_site.returncode == 0, built_site.log
+    assert built_site.warnings == []
+
+
+def test_every_part_has_a_landing_page(built_site: Build) -> None:
+    for part in ["roles", "skills", "production", "capstone", "transition", "reference"]:
+        assert (built_site.site / part / "index.html").is_file(), part
+
+
+def test_glossary_is_appended_as_tooltips(built_site: Build) -> None:
+    page = (built_site.site / "roles" / "metrics" / "index.html").read_text()
+    assert '<abbr title="Service-level objective' in page
+
+
+def test_reference_is_generated_from_docstrings(built_site: Build) -> None:
+    page = (built_site.site / "reference" / "roles-slo" / "index.html").read_text()
+    assert "nearest-rank percentile" in page
+    assert 'id="roles.slo.error_budget"' in page
+
+
+def test_notebook_is_rendered_with_its_stored_outputs(built_site: Build) -> None:
+    page = built_site.site / "production" / "latency-percentiles" / "index.html"
+    assert "of pages wait for a p99 request" in page.read_text()
+
+
+def file_section(path: Path, name: str) -> str:
+    """The lines between a file's ``--8<-- [start:name]`` and ``[end:name]`` markers."""
+    lines = path.read_text().splitlines()
+    start = lines.index(f"# --8<-- [start:{name}]")
+    end = lines.index(f"# --8<-- [end:{name}]")
+    return "\n".join(lines[start + 1 : end]).rstrip("\n")
+
+
+def code_blocks(page: str) -> list[str]:
+    """The text of every highlighted code block on a built page, as a reader copies it."""
+    blocks = re.findall(r"<pre[^>]*>.*?<code[^>]*>(.*?)</code></pre>", page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)).rstrip("\n") for block in blocks]
+
+
+@pytest.mark.parametrize("section", ["percentiles", "budget"])
+def test_included_snippet_is_exactly_the_file_section(
+    built_site: Build, section: str
+) -> None:
+    page = (built_site.site / "roles" / "metrics" / "index.html").read_text()
+    expected = file_section(SNIPPETS / "roles" / "slo.py", section)
+    assert expected in code_blocks(page)
+
+
+BREAKAGES = {
+    "missing include": (
+        "docs/roles/metrics.md",
+        '--8<-- "snippets/roles/slo.py:budget"',
+        '--8<-- "snippets/roles/missing.py:budget"',
+        "Snippet at path",
+    ),
+    "missing anchor": (
+        "docs/index.md",
+        "(roles/index.md)",
+        "(roles/index.md#no-such-section)",
+        "no-such-section",
+    ),
+    "missing page": (
+        "docs/index.md",
+        "(contributing.md)",
+        "(contributing-old.md)",
+        "contributing-old.md",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BREAKAGES, ids=list(BREAKAGES))
+def test_strict_build_fails_on_a_broken_page(case: str, tmp_path: Path) -> None:
+    page, old, new, expected = BREAKAGES[case]
+    project = copy_project(tmp_path / "project")
+    text = (project / page).read_text()
+    assert old in text, f"{page} no longer contains {old!r}: update this test"
+    (project / page).write_text(text.replace(old, new, 1))
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert expected in result.log
