@@ -37,13 +37,13 @@ serve: env ## Serve the guide on http://127.0.0.1:8000
 build: env ## Build the site into site/ (strict: any warning fails)
 	$(RUN) mkdocs build --strict
 
-lint: env ## Lint snippets/ and tests/ with ruff
-	$(RUN) ruff check snippets tests
-	$(RUN) ruff format --check snippets tests
+lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
+	$(RUN) ruff check snippets tests benchmarks
+	$(RUN) ruff format --check snippets tests benchmarks
 
-format: env ## Format snippets/ and tests/ with ruff
-	$(RUN) ruff check --fix snippets tests
-	$(RUN) ruff format snippets tests
+format: env ## Format snippets/, tests/ and benchmarks/ with ruff
+	$(RUN) ruff check --fix snippets tests benchmarks
+	$(RUN) ruff format snippets tests benchmarks
 
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term

@@ -1,4 +1,4 @@
-"""Find references in built HTML and CSS that would make a browser load from another origin."""
+"""Find what built HTML and CSS would make a browser load from another origin."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ class _Collector(HTMLParser):
             urls = values.get(name, "")
             candidates = [u.split()[0] for u in urls.split(",") if u.split()]
             self.found += [f"<{tag} {name}={u}>" for u in candidates if is_external(u)]
-        self.found += [f"<{tag} style> {u}" for u in external_in_css(values.get("style", ""))]
+        self.found += [
+            f"<{tag} style> {u}" for u in external_in_css(values.get("style", ""))
+        ]
         self._in_style = tag == "style"
 
     def handle_endtag(self, tag: str) -> None:
@@ -72,7 +74,7 @@ def external_in_html(html: str) -> list[str]:
 
 
 def external_references(site: Path) -> dict[str, list[str]]:
-    """Map each built HTML or CSS file that loads from another origin to what it loads."""
+    """Map each built HTML or CSS file to what it loads from other origins."""
     problems: dict[str, list[str]] = {}
     for path in sorted(site.rglob("*")):
         if path.suffix == ".html":

@@ -18,7 +18,14 @@ def test_strict_build_passes_without_warnings(built_site: Build) -> None:
 
 
 def test_every_part_has_a_landing_page(built_site: Build) -> None:
-    for part in ["roles", "skills", "production", "capstone", "transition", "reference"]:
+    for part in [
+        "roles",
+        "skills",
+        "production",
+        "capstone",
+        "transition",
+        "reference",
+    ]:
         assert (built_site.site / part / "index.html").is_file(), part
 
 
@@ -47,9 +54,11 @@ def file_section(path: Path, name: str) -> str:
 
 
 def code_blocks(page: str) -> list[str]:
-    """The text of every highlighted code block on a built page, as a reader copies it."""
+    """The text of every code block on a built page, as a reader copies it."""
     blocks = re.findall(r"<pre[^>]*>.*?<code[^>]*>(.*?)</code></pre>", page, re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", block)).rstrip("\n") for block in blocks]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", block)).rstrip("\n") for block in blocks
+    ]
 
 
 @pytest.mark.parametrize("section", ["percentiles", "budget"])

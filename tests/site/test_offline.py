@@ -1,4 +1,4 @@
-"""The built site loads nothing from another origin: it works offline and tracks no one."""
+"""The built site loads nothing from another origin: it works offline, tracks no one."""
 
 from __future__ import annotations
 
