@@ -1,0 +1,167 @@
+"""The CI workflows, issue forms and pre-commit config are valid and do what we promise.
+
+check-jsonschema validates against schemas vendored in the package
+(``--builtin-schema``), so these tests download nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.paths import ROOT, WORKFLOWS
+
+ISSUE_TEMPLATES = ROOT / ".github" / "ISSUE_TEMPLATE"
+ISSUE_CONFIG = ISSUE_TEMPLATES / "config.yml"
+PRE_COMMIT_CONFIG = ROOT / ".pre-commit-config.yaml"
+EXPECTED_WORKFLOWS = {"test.yml", "pages.yml", "weekly.yml", "links.yml"}
+
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+ISSUE_FORMS = sorted(p for p in ISSUE_TEMPLATES.glob("*.yml") if p != ISSUE_CONFIG)
+
+INVALID_WORKFLOW = """\
+on: push
+jobs:
+  broken:
+    name: a job with neither runs-on nor steps
+"""
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    # The interpreter running pytest is the project's venv, so its modules are
+    # the versions pinned in uv.lock.
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return run("-m", "check_jsonschema", "--builtin-schema", schema, path)
+
+
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+def load(name: str) -> dict[Any, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # PyYAML follows YAML 1.1, where a bare `on` key is the boolean True.
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return on
+
+
+def steps(workflow: dict[Any, Any]) -> Iterator[dict[str, Any]]:
+    for job in workflow["jobs"].values():
+        yield from job.get("steps", [])
+
+
+def actions(workflow: dict[Any, Any]) -> set[str]:
+    return {step["uses"].split("@")[0] for step in steps(workflow) if "uses" in step}
+
+
+def commands(workflow: dict[Any, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path):
+    result = check_jsonschema("vendor.github-workflows", path)
+    assert result.returncode == 0, output(result)
+
+
+@pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_matches_github_schema(path: Path):
+    result = check_jsonschema("vendor.github-issue-forms", path)
+    assert result.returncode == 0, output(result)
+
+
+def test_issue_config_matches_github_schema():
+    result = check_jsonschema("vendor.github-issue-config", ISSUE_CONFIG)
+    assert result.returncode == 0, output(result)
+
+
+def test_validator_rejects_an_invalid_workflow(tmp_path: Path):
+    path = tmp_path / "broken.yml"
+    path.write_text(INVALID_WORKFLOW, encoding="utf-8")
+    result = check_jsonschema("vendor.github-workflows", path)
+    # Exit 1 with a schema error, not a crash, proves the schema was applied.
+    assert result.returncode == 1, output(result)
+    assert "Schema validation errors" in result.stdout, output(result)
+
+
+def test_expected_workflows_exist():
+    missing = EXPECTED_WORKFLOWS - {p.name for p in WORKFLOW_FILES}
+    assert not missing, f"missing workflows: {sorted(missing)}"
+
+
+def test_tests_run_on_pull_requests_and_pushes_to_main():
+    workflow = load("test.yml")
+    on = triggers(workflow)
+    assert "pull_request" in on
+    assert on["push"]["branches"] == ["main"]
+    assert "make test" in commands(workflow)
+
+
+def test_pages_deploys_from_main():
+    workflow = load("pages.yml")
+    assert triggers(workflow)["push"]["branches"] == ["main"]
+    assert "make build" in commands(workflow)
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "actions/deploy-pages" in actions(workflow)
+
+
+def test_weekly_tests_the_lock_and_the_latest_versions_on_a_schedule():
+    workflow = load("weekly.yml")
+    assert triggers(workflow)["schedule"]
+    strategy = workflow["jobs"]["test"]["strategy"]
+    assert strategy["fail-fast"] is False
+    assert strategy["matrix"]["deps"] == ["locked", "latest"]
+    assert "uv lock --upgrade" in commands(workflow)
+    assert "make test" in commands(workflow)
+
+
+def test_links_are_checked_on_a_schedule():
+    workflow = load("links.yml")
+    assert triggers(workflow)["schedule"]
+    assert "make build" in commands(workflow)
+    assert "lycheeverse/lychee-action" in actions(workflow)
+
+
+def test_workflows_pin_the_uv_version_of_the_makefile():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^UV_VERSION\s*:=\s*(\S+)", makefile, re.MULTILINE)
+    assert match, "UV_VERSION not found in the Makefile"
+    for path in WORKFLOW_FILES:
+        for step in steps(load(path.name)):
+            if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                assert step["with"]["version"] == match[1], path.name
+
+
+def test_pre_commit_config_is_valid():
+    result = run("-m", "pre_commit", "validate-config", PRE_COMMIT_CONFIG)
+    assert result.returncode == 0, output(result)
+
+
+def test_pre_commit_fetches_no_hook_repository():
+    config = yaml.safe_load(PRE_COMMIT_CONFIG.read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
