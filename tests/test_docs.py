@@ -100,3 +100,17 @@ def test_examples_were_found() -> None:
     """Guard against a refactor that makes the harness find nothing and pass."""
     assert any(u.examples[0].path.is_relative_to(DOCS) for u in UNITS)
     assert any(u.examples[0].path.is_relative_to(SNIPPETS) for u in UNITS)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "reason"),
+    [
+        ("python", None),
+        ('python test="skip - needs Docker"', "needs Docker"),
+        ('python test="skip"', ""),
+        ('python group="a" test="skip: no GPU here"', "no GPU here"),
+    ],
+)
+def test_skip_reason_is_read_from_the_fence(prefix: str, reason: str | None) -> None:
+    example = CodeExample.create("print(1)\n", prefix=prefix)
+    assert Unit((example,)).skip_reason == reason
