@@ -1,0 +1,16 @@
+"""churn: the guide's reference ML system, a customer-churn model run as a service.
+
+One module per responsibility, so you find each concern by its file name:
+
+- `config`: every setting of a training run, as code, loadable from TOML.
+- `data`: deterministic synthetic data (with drift on demand), its contract, its hash.
+- `features`: the preprocessing both training and serving apply.
+- `train`: the scikit-learn pipeline and a seeded training run.
+- `artifacts`: saving and loading models safely (skops, trusted types, hash check).
+- `evaluate`: metrics overall and per data slice, and the promotion gate.
+- `registry`: MLflow tracking and model registry on a local SQLite file.
+- `serve`: the FastAPI service.
+- `batch`: scoring many rows with pandas or Dask.
+- `monitor`: data drift, prediction drift and data quality on served traffic.
+- `cli`: one command with a subcommand for each step.
+"""

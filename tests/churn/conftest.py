@@ -1,0 +1,54 @@
+"""Shared, session-scoped data and models for the reference system's tests.
+
+Training takes about a second on small data, so the tests share one small model
+rather than each training their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.pipeline import Pipeline
+
+from churn.artifacts import save_model
+from churn.config import Config
+from churn.data import generate
+from churn.train import split, train
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """A small but realistic run: 6,000 rows, defaults otherwise."""
+    return Config(n_rows=6_000)
+
+
+@pytest.fixture(scope="session")
+def frame(config: Config) -> pd.DataFrame:
+    """The training population (no drift)."""
+    return generate(config.n_rows, config.seed)
+
+
+@pytest.fixture(scope="session")
+def train_frame(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    return split(frame, config)[0]
+
+
+@pytest.fixture(scope="session")
+def test_frame(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    return split(frame, config)[1]
+
+
+@pytest.fixture(scope="session")
+def model(train_frame: pd.DataFrame, config: Config) -> Pipeline:
+    return train(train_frame, config)
+
+
+@pytest.fixture(scope="session")
+def model_file(
+    model: Pipeline, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    """The model saved with skops: its path and SHA-256."""
+    path = tmp_path_factory.mktemp("model") / "model.skops"
+    return path, save_model(model, path)
