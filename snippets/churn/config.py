@@ -80,7 +80,7 @@ def _build(cls: type, values: dict[str, Any], prefix: str = "") -> Any:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(
-            f"unknown setting {prefix}{unknown[0]!r}; known: {sorted(known)}"
+            f"unknown setting '{prefix}{unknown[0]}'; known: {sorted(known)}"
         )
     kwargs = {}
     for name, value in values.items():

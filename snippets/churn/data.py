@@ -69,7 +69,7 @@ def validate(frame: pd.DataFrame, *, with_target: bool = True) -> pd.DataFrame:
         with_target: Require the ``churned`` label (training) or forbid it (scoring).
 
     Returns:
-        The frame, unchanged, when it meets the contract.
+        The validated frame (equal to the input) when it meets the contract.
 
     Raises:
         DataContractError: Naming each failing column, its rule and an example value.

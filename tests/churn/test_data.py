@@ -1,0 +1,104 @@
+import pandas as pd
+import pytest
+
+from churn.data import (
+    CONTRACTS,
+    DataContractError,
+    data_hash,
+    generate,
+    load_csv,
+    save_csv,
+    validate,
+)
+
+
+def test_same_seed_gives_the_same_rows():
+    pd.testing.assert_frame_equal(generate(500, seed=1), generate(500, seed=1))
+    assert not generate(500, seed=1).equals(generate(500, seed=2))
+
+
+def test_generated_data_meets_the_contract(frame):
+    pd.testing.assert_frame_equal(validate(frame), frame)
+    assert frame["customer_id"].is_unique
+    assert set(frame["contract"]) == set(CONTRACTS)
+    assert 0.2 < frame["churned"].mean() < 0.4  # a realistic base rate
+
+
+def test_drift_shifts_the_population_the_documented_way():
+    base, drifted = generate(5_000, seed=3), generate(5_000, seed=3, drift=0.8)
+    assert drifted["monthly_charges"].mean() > base["monthly_charges"].mean() + 10
+    assert drifted["tenure_months"].mean() < base["tenure_months"].mean()
+    assert drifted["support_calls"].mean() > base["support_calls"].mean()
+    share = (drifted["contract"] == "month-to-month").mean()
+    assert share > (base["contract"] == "month-to-month").mean() + 0.2
+    validate(drifted)  # drifted data is still valid data
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_rows": 0}, "n_rows must be at least 1"),
+        ({"drift": 1.5}, "drift must be in"),
+    ],
+)
+def test_generate_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        generate(**kwargs)
+
+
+def test_contract_reports_every_problem_with_column_rule_and_example(frame):
+    bad = frame.head(10).copy()
+    bad.loc[bad.index[0], "tenure_months"] = -3
+    bad.loc[bad.index[1], "contract"] = "weekly"
+    bad = bad.drop(columns=["region"]).assign(coupon="x")
+    with pytest.raises(DataContractError) as caught:
+        validate(bad)
+    message = str(caught.value)
+    assert (
+        "column 'tenure_months' failed in_range(0, 120): 1 row(s), e.g. -3" in message
+    )
+    assert "column 'contract' failed isin" in message
+    assert "e.g. 'weekly'" in message
+    assert "column 'region': missing column" in message
+    assert "column 'coupon': unexpected column" in message
+    assert len(caught.value.failures) == 4
+
+
+def test_contract_rejects_wrong_types_and_duplicate_ids(frame):
+    bad = frame.head(3).copy()
+    bad["senior"] = bad["senior"].astype(int)
+    bad.loc[bad.index[1], "customer_id"] = bad["customer_id"].iloc[0]
+    with pytest.raises(DataContractError) as caught:
+        validate(bad)
+    columns = {column for column, *_ in caught.value.failures}
+    assert columns == {"senior", "customer_id"}
+
+
+def test_scoring_contract_forbids_the_label(frame):
+    features_only = frame.drop(columns=["churned"])
+    pd.testing.assert_frame_equal(
+        validate(features_only, with_target=False), features_only
+    )
+    with pytest.raises(DataContractError, match="'churned': unexpected column"):
+        validate(frame, with_target=False)
+
+
+def test_hash_names_the_content(frame):
+    assert data_hash(frame) == data_hash(frame.copy())
+    changed = frame.copy()
+    changed.loc[changed.index[0], "monthly_charges"] += 0.01
+    assert data_hash(changed) != data_hash(frame)
+    assert data_hash(frame.astype({"support_calls": float})) != data_hash(frame)
+
+
+def test_csv_round_trip_keeps_types_and_hash(frame, tmp_path):
+    path = save_csv(frame, tmp_path / "nested" / "customers.csv")
+    loaded = load_csv(path)
+    assert data_hash(loaded) == data_hash(frame)
+
+
+def test_load_csv_rejects_a_broken_file(frame, tmp_path):
+    broken = frame.head(5).assign(tenure_months=-1)
+    path = save_csv(broken, tmp_path / "broken.csv")
+    with pytest.raises(DataContractError, match="tenure_months"):
+        load_csv(path)
