@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help env serve build test lint format update-examples bench clean
+.PHONY: help env serve build test lint format update-examples bench vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ update-examples: env ## Rewrite `#>` output lines and stored notebook outputs fr
 
 bench: env ## Run the benchmarks; print a table and write reports/bench.md
 	$(RUN) python -m benchmarks
+
+vendor: ## Refresh docs/assets/vendor/ from package-lock.json (needs npm)
+	npm ci --ignore-scripts --no-audit --no-fund
+	cp node_modules/mermaid/dist/mermaid.min.js node_modules/mermaid/LICENSE docs/assets/vendor/mermaid/
 
 clean: ## Remove the environment, build output and caches
 	rm -rf .venv .bootstrap site reports .cache .pytest_cache .ruff_cache .coverage .coverage.*

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.paths import SNIPPETS
+from tests.paths import ROOT, SNIPPETS
 from tests.site.build import Build, build, copy_project
 
 
@@ -102,3 +103,14 @@ def test_strict_build_fails_on_a_broken_page(case: str, tmp_path: Path) -> None:
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert expected in result.log
+
+
+def test_mermaid_is_served_from_the_site_itself(built_site: Build) -> None:
+    # The loader resolves the library relative to its own URL; both must be built.
+    loader = built_site.site / "assets" / "javascripts" / "mermaid-loader.js"
+    assert '"../vendor/mermaid/mermaid.min.js"' in loader.read_text()
+    library = built_site.site / "assets" / "vendor" / "mermaid" / "mermaid.min.js"
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"]
+    assert f'"{pinned}"' in library.read_text(encoding="utf-8")
+    page = (built_site.site / "capstone" / "index.html").read_text()
+    assert '<pre class="mermaid">' in page
