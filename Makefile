@@ -57,6 +57,8 @@ bench: env ## Run the benchmarks; print a table and write reports/bench.md
 vendor: ## Refresh docs/assets/vendor/ from package-lock.json (needs npm)
 	npm ci --ignore-scripts --no-audit --no-fund
 	cp node_modules/mermaid/dist/mermaid.min.js node_modules/mermaid/LICENSE docs/assets/vendor/mermaid/
+	cp node_modules/tablesort/dist/tablesort.min.js node_modules/tablesort/dist/sorts/tablesort.number.min.js \
+	  node_modules/tablesort/LICENCE docs/assets/vendor/tablesort/
 
 clean: ## Remove the environment, build output and caches
 	rm -rf .venv .bootstrap site reports .cache .pytest_cache .ruff_cache .coverage .coverage.*

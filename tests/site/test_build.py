@@ -109,8 +109,26 @@ def test_mermaid_is_served_from_the_site_itself(built_site: Build) -> None:
     # The loader resolves the library relative to its own URL; both must be built.
     loader = built_site.site / "assets" / "javascripts" / "mermaid-loader.js"
     assert '"../vendor/mermaid/mermaid.min.js"' in loader.read_text()
-    library = built_site.site / "assets" / "vendor" / "mermaid" / "mermaid.min.js"
-    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"]
-    assert f'"{pinned}"' in library.read_text(encoding="utf-8")
     page = (built_site.site / "capstone" / "index.html").read_text()
     assert '<pre class="mermaid">' in page
+
+
+@pytest.mark.parametrize(
+    ("package", "path", "marker"),
+    [
+        ("mermaid", "mermaid/mermaid.min.js", '"{version}"'),
+        ("tablesort", "tablesort/tablesort.min.js", "tablesort v{version}"),
+    ],
+)
+def test_vendored_files_match_the_pinned_versions(
+    built_site: Build, package: str, path: str, marker: str
+) -> None:
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"][package]
+    built = built_site.site / "assets" / "vendor" / path
+    assert marker.format(version=pinned) in built.read_text(encoding="utf-8")
+
+
+def test_tables_are_made_sortable_on_every_page(built_site: Build) -> None:
+    page = (built_site.site / "roles" / "metrics" / "index.html").read_text()
+    assert "assets/vendor/tablesort/tablesort.min.js" in page
+    assert "assets/javascripts/tables.js" in page
