@@ -15,6 +15,8 @@ PYTEST_WORKERS ?= auto
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# MLflow sends usage telemetry unless told not to; nothing here may reach the network.
+export MLFLOW_DISABLE_TELEMETRY := true
 
 .PHONY: help env serve build test lint format update-examples bench vendor clean
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Tests never reach the network, whichever module imports MLflow first.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,0 +1,327 @@
+"""Track training runs and version models with MLflow, on one local SQLite file.
+
+In production someone will ask, usually during an incident: which model is serving
+right now, which data and settings was it trained on, how did it score, and how do
+we go back to the one before? Without a registry the answers live in file names,
+chat threads and memory. With one, each is a lookup:
+
+- the ``champion`` alias names the version that serves, ``challenger`` the next one;
+- each version carries the hash of its file and of its training data, and points to
+  the run that logged its parameters, metrics and package versions;
+- `Registry.rollback` makes the previous champion serve again in one call.
+
+Everything lives under one folder (``mlflow.db`` plus an ``artifacts`` folder), so
+the guide needs no server and no account; pointing the URIs at an MLflow server
+changes nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+# MLflow 3 sends usage telemetry unless told not to, and decides when it is imported.
+# A registry on a local file has no reason to reach the network; an explicit
+# setting by the user still wins.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+from sklearn.pipeline import Pipeline
+
+from churn.artifacts import ArtifactError, load_model
+from churn.artifacts import sha256 as file_sha256
+
+# Creating the database logs INFO lines about its tables; they say nothing a reader
+# of the training log needs. Warnings and errors still show.
+logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+HISTORY_TAG = "champion_history"  # registered-model tag: earlier champions, in order
+ARTIFACT_DIR = "model"
+VERSION_TAGS = ("sha256", "data_hash", "model_file")  # copied from run to version
+PACKAGES = ("scikit-learn", "pandas", "skops")
+
+
+class RegistryError(LookupError):
+    """The registry has no such thing: a version, a run, a champion, a predecessor."""
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """One registered model version: what serving needs to load and verify it.
+
+    Attributes:
+        name: The registered model's name.
+        version: Its version number, from 1.
+        alias: ``champion``, ``challenger`` or None.
+        run_id: The MLflow run that logged it.
+        sha256: The model file's hash; loading refuses any other bytes.
+        data_hash: The hash of the data it was trained on.
+        path: A local copy of the model file.
+        metrics: The metrics logged with its run.
+    """
+
+    name: str
+    version: int
+    alias: str | None
+    run_id: str
+    sha256: str
+    data_hash: str
+    path: Path
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def environment() -> dict[str, str]:
+    """Return the Python and package versions a model was trained with, as tags."""
+    tags = {"env.python": platform.python_version()}
+    return tags | {f"env.{name}": package_version(name) for name in PACKAGES}
+
+
+class Registry:
+    """Runs and model versions of one model, stored under one folder.
+
+    Args:
+        root: The folder holding ``mlflow.db`` and ``artifacts/``; created if absent.
+        model_name: The registered model, and the experiment its runs are logged to.
+
+    Attributes:
+        client: The underlying `MlflowClient`, for queries this class does not wrap.
+    """
+
+    def __init__(self, root: str | Path, model_name: str = "churn") -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.model_name = model_name
+        # URIs go to this client only, not to mlflow's global state, so two
+        # registries in one process stay apart.
+        uri = f"sqlite:///{self.root / 'mlflow.db'}"
+        self.client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        self._experiment_id = self._experiment()
+        self._ensure_registered_model()
+
+    def _experiment(self) -> str:
+        """Return the experiment's ID, creating it with artifacts under root."""
+        found = self.client.get_experiment_by_name(self.model_name)
+        if found is not None:
+            return found.experiment_id
+        # Without an explicit location MLflow writes to ./mlruns of the current folder.
+        location = (self.root / "artifacts" / self.model_name).as_uri()
+        return self.client.create_experiment(
+            self.model_name, artifact_location=location
+        )
+
+    def _ensure_registered_model(self) -> None:
+        try:
+            self.client.get_registered_model(self.model_name)
+        except MlflowException:
+            self.client.create_registered_model(self.model_name)
+
+    # --8<-- [start:log-run]
+    def log_run(
+        self,
+        model_path: str | Path,
+        sha256: str,
+        params: dict[str, Any],
+        metrics: dict[str, float],
+        data_hash: str,
+        tags: dict[str, str] | None = None,
+    ) -> str:
+        """Record a training run: settings, scores, data and environment, and the file.
+
+        Args:
+            model_path: The model file written by `churn.artifacts.save_model`.
+            sha256: The hash `save_model` returned; checked against the file.
+            params: Settings, as `Config.to_params` returns them.
+            metrics: Scores, as `Evaluation.to_metrics` returns them.
+            data_hash: The hash of the training data (`churn.data.data_hash`).
+            tags: Any further tags; they cannot override the ones set here.
+
+        Returns:
+            The run's ID.
+
+        Raises:
+            ArtifactError: If the file's hash is not ``sha256``.
+            FileNotFoundError: If there is no file at model_path.
+        """
+        model_path = Path(model_path)
+        _check_hash(model_path, sha256)
+        facts = {
+            "sha256": sha256,
+            "data_hash": data_hash,
+            "model_file": f"{ARTIFACT_DIR}/{model_path.name}",
+        }
+        run = self.client.create_run(
+            self._experiment_id, tags=(tags or {}) | facts | environment()
+        )
+        run_id = run.info.run_id
+        now = int(time.time() * 1000)
+        self.client.log_batch(
+            run_id,
+            metrics=[Metric(key, float(v), now, 0) for key, v in metrics.items()],
+            params=[Param(key, str(value)) for key, value in params.items()],
+        )
+        self.client.log_artifact(run_id, str(model_path), ARTIFACT_DIR)
+        self.client.set_terminated(run_id)
+        return run_id
+
+    def register(self, run_id: str) -> int:
+        """Register a logged run's model as the next version.
+
+        The version carries the file and data hashes itself, so serving can verify
+        the file without reading the run.
+
+        Raises:
+            RegistryError: If there is no such run or it was not logged by `log_run`.
+        """
+        try:
+            run = self.client.get_run(run_id)
+        except MlflowException as error:
+            raise RegistryError(f"no run {run_id!r} in {self.root}") from error
+        missing = [tag for tag in VERSION_TAGS if tag not in run.data.tags]
+        if missing:
+            raise RegistryError(
+                f"run {run_id} has no tag(s) {missing}; log runs with Registry.log_run"
+            )
+        version = self.client.create_model_version(
+            self.model_name,
+            source=f"{run.info.artifact_uri}/{ARTIFACT_DIR}",
+            run_id=run_id,
+            tags={tag: run.data.tags[tag] for tag in VERSION_TAGS},
+        )
+        return int(version.version)
+
+    # --8<-- [end:log-run]
+
+    def _version(self, version: int) -> ModelVersion:
+        try:
+            return self.client.get_model_version(self.model_name, str(version))
+        except MlflowException as error:
+            raise RegistryError(
+                f"model {self.model_name!r} has no version {version}"
+            ) from error
+
+    def get(self, version: int) -> ModelRef:
+        """Return a version with a fresh local copy of its file.
+
+        Raises:
+            RegistryError: If the model has no such version.
+        """
+        found = self._version(version)
+        tags = found.tags
+        # A copy per version under root; re-copied on every call, so a local file
+        # that was changed is replaced by the registered one.
+        folder = self.root / "downloads" / self.model_name / str(found.version)
+        path = self.client.download_artifacts(
+            found.run_id, tags["model_file"], str(folder)
+        )
+        alias = next((a for a in (CHAMPION, CHALLENGER) if a in found.aliases), None)
+        return ModelRef(
+            name=self.model_name,
+            version=int(found.version),
+            alias=alias,
+            run_id=found.run_id,
+            sha256=tags["sha256"],
+            data_hash=tags["data_hash"],
+            path=Path(path),
+            metrics=self.client.get_run(found.run_id).data.metrics,
+        )
+
+    def _by_alias(self, alias: str) -> ModelRef | None:
+        version = self.client.get_registered_model(self.model_name).aliases.get(alias)
+        return None if version is None else self.get(version)
+
+    def champion(self) -> ModelRef | None:
+        """Return the version that serves, or None before the first promotion."""
+        return self._by_alias(CHAMPION)
+
+    def challenger(self) -> ModelRef | None:
+        """Return the version waiting to be compared with the champion, if any."""
+        return self._by_alias(CHALLENGER)
+
+    # --8<-- [start:aliases]
+    def set_challenger(self, version: int) -> None:
+        """Mark a version as the challenger, e.g. to shadow the champion.
+
+        Raises:
+            RegistryError: If the model has no such version.
+        """
+        self._version(version)
+        self.client.set_registered_model_alias(self.model_name, CHALLENGER, version)
+
+    def promote(self, version: int) -> None:
+        """Make a version the champion, remembering the one it replaces.
+
+        Promoting the current champion again changes nothing. A challenger that is
+        promoted stops being the challenger.
+
+        Raises:
+            RegistryError: If the model has no such version.
+        """
+        self._version(version)
+        model = self.client.get_registered_model(self.model_name)
+        current = model.aliases.get(CHAMPION)
+        if current == version:
+            return
+        if current is not None:
+            self._set_history([*_history(model.tags), current])
+        self.client.set_registered_model_alias(self.model_name, CHAMPION, version)
+        if model.aliases.get(CHALLENGER) == version:
+            self.client.delete_registered_model_alias(self.model_name, CHALLENGER)
+
+    def rollback(self) -> ModelRef:
+        """Make the previous champion the champion again, in one call.
+
+        Returns:
+            The version that serves now.
+
+        Raises:
+            RegistryError: If no champion was ever replaced.
+        """
+        history = _history(self.client.get_registered_model(self.model_name).tags)
+        if not history:
+            raise RegistryError(
+                f"model {self.model_name!r} has no previous champion to roll back to"
+            )
+        previous = history.pop()
+        self.client.set_registered_model_alias(self.model_name, CHAMPION, previous)
+        self._set_history(history)
+        return self.get(previous)
+
+    # --8<-- [end:aliases]
+
+    def _set_history(self, versions: list[int]) -> None:
+        value = ",".join(str(v) for v in versions)
+        self.client.set_registered_model_tag(self.model_name, HISTORY_TAG, value)
+
+    def load(self, ref: ModelRef) -> Pipeline:
+        """Load a version's model, refusing a file whose hash is not the registered one.
+
+        Raises:
+            ArtifactError: If the file's hash differs or it holds untrusted types.
+        """
+        return load_model(ref.path, ref.sha256)
+
+
+def _history(tags: dict[str, str]) -> list[int]:
+    """Read the earlier champions from the registered model's tags, oldest first."""
+    return [int(v) for v in tags.get(HISTORY_TAG, "").split(",") if v]
+
+
+def _check_hash(path: Path, expected: str) -> None:
+    """Refuse to log a file that is not the one whose hash the caller recorded."""
+    actual = file_sha256(path)
+    if actual != expected:
+        raise ArtifactError(
+            f"{path}: SHA-256 is {actual[:12]}..., but log_run was given"
+            f" {expected[:12]}...; is this the file save_model wrote?"
+        )
