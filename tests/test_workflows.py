@@ -21,7 +21,13 @@ from tests.paths import ROOT, WORKFLOWS
 ISSUE_TEMPLATES = ROOT / ".github" / "ISSUE_TEMPLATE"
 ISSUE_CONFIG = ISSUE_TEMPLATES / "config.yml"
 PRE_COMMIT_CONFIG = ROOT / ".pre-commit-config.yaml"
-EXPECTED_WORKFLOWS = {"test.yml", "pages.yml", "weekly.yml", "links.yml"}
+EXPECTED_WORKFLOWS = {
+    "test.yml",
+    "pages.yml",
+    "weekly.yml",
+    "links.yml",
+    "ml-pipeline.yml",
+}
 
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
 ISSUE_FORMS = sorted(p for p in ISSUE_TEMPLATES.glob("*.yml") if p != ISSUE_CONFIG)
@@ -145,6 +151,55 @@ def test_links_are_checked_on_a_schedule():
     assert triggers(workflow)["schedule"]
     assert "make build" in commands(workflow)
     assert "lycheeverse/lychee-action" in actions(workflow)
+
+
+def needs(job: dict[str, Any]) -> list[str]:
+    value = job.get("needs", [])
+    return [value] if isinstance(value, str) else value
+
+
+def job_commands(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def test_ml_pipeline_tests_then_trains_then_builds_the_image():
+    workflow = load("ml-pipeline.yml")
+    on = triggers(workflow)
+    assert on["push"]["branches"] == ["main"]
+    assert "snippets/churn/**" in on["push"]["paths"]
+    assert "workflow_dispatch" in on
+    jobs = workflow["jobs"]
+    order = {name: needs(job) for name, job in jobs.items()}
+    assert order == {"test": [], "train": ["test"], "image": ["train"]}
+    assert "make test" in job_commands(jobs["test"])
+
+
+def test_ml_pipeline_promotes_only_after_training_passes_the_gate():
+    train = load("ml-pipeline.yml")["jobs"]["train"]
+    churn = [c.split()[3] for c in job_commands(train) if " -m churn " in c]
+    assert churn == ["generate", "train", "promote"]
+    # A step runs only if those before it succeeded unless it says otherwise.
+    promote = next(s for s in train["steps"] if "churn promote" in s.get("run", ""))
+    assert "if" not in promote
+    assert "actions/upload-artifact" in {
+        step["uses"].split("@")[0] for step in train["steps"] if "uses" in step
+    }
+
+
+def test_ml_pipeline_lints_and_builds_the_dockerfile():
+    workflow = load("ml-pipeline.yml")
+    image = workflow["jobs"]["image"]
+    steps = image["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    build = steps[uses.index("docker/build-push-action")]
+    assert build["with"]["context"] == "."
+    assert (ROOT / build["with"]["file"]).resolve() == ROOT / "Dockerfile"
+    assert build["with"]["push"] == "${{ github.ref == 'refs/heads/main' }}"
+    lint = next(i for i, s in enumerate(steps) if "hadolint" in s.get("run", ""))
+    assert lint < uses.index("docker/build-push-action")
+    # Only the job that publishes may write packages.
+    assert workflow["permissions"] == {"contents": "read"}
+    assert image["permissions"] == {"contents": "read", "packages": "write"}
 
 
 def test_workflows_pin_the_uv_version_of_the_makefile():
