@@ -52,3 +52,13 @@ def model_file(
     """The model saved with skops: its path and SHA-256."""
     path = tmp_path_factory.mktemp("model") / "model.skops"
     return path, save_model(model, path)
+
+
+@pytest.fixture(scope="session")
+def registry_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One MLflow database per test session: creating one runs migrations (~10 s).
+
+    Tests that change aliases isolate themselves by registering under their own
+    model name in this database.
+    """
+    return tmp_path_factory.mktemp("registry")

@@ -23,8 +23,8 @@ from churn.registry import Registry, RegistryError
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    return tmp_path_factory.mktemp("registry")
+def root(registry_root):
+    return registry_root
 
 
 @pytest.fixture(scope="module")
