@@ -1,0 +1,479 @@
+"""The churn model as an HTTP service: validated input, health, metrics and reloads.
+
+Each endpoint exists because something in production asks for it:
+
+- ``POST /predict`` and ``POST /predict/batch`` score customers. The request schema
+  mirrors the data contract, so a bad request is refused with a 422 that names the
+  field, instead of reaching the model as a silent NaN or an unseen category.
+- ``GET /health`` is the liveness probe: it answers 200 while the process runs, so
+  the orchestrator (Kubernetes) restarts the container only when it is truly stuck.
+- ``GET /ready`` is the readiness probe: 200 only while a model is loaded. When the
+  model cannot be loaded, the service stays up and says why with a 503, so the
+  orchestrator routes no traffic to it, and you read the reason instead of watching
+  a crash loop.
+- ``GET /metadata`` names the model, its version, alias, file hash and training data
+  hash: the lineage you need to answer "which model made this prediction?".
+- ``GET /metrics`` exposes request counts, latencies and the distribution of
+  predictions in the Prometheus format, for dashboards and alerts.
+- ``POST /admin/reload`` loads the model again (a new champion) without a restart.
+  Keep it off the public ingress: anyone who can reach it can make the service load.
+
+Every response carries an ``X-Request-ID`` (the caller's, if sane) and every request
+is logged once as ``key=value`` pairs with that ID, so one request can be followed
+from the client's log to this service's.
+
+The app is built by `create_app`, so tests can build several apps in one process,
+each with its own model and its own metrics registry.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.pipeline import Pipeline
+
+from churn.artifacts import load_model
+from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
+from churn.features import FEATURES
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model together with what identifies it: what `GET /metadata` reports."""
+
+    model: Pipeline
+    name: str
+    version: str
+    alias: str | None
+    sha256: str
+    data_hash: str
+
+
+Loader = Callable[[], LoadedModel]
+
+
+class ModelLoadError(RuntimeError):
+    """The loader failed; the message is the reason `/ready` reports."""
+
+
+def file_loader(
+    path: str | Path,
+    sha256: str,
+    name: str = "churn",
+    version: str = "local",
+    data_hash: str = "unknown",
+) -> Loader:
+    """Return a loader that reads a skops model file, checking its hash on each load.
+
+    Args:
+        path: The model file written by `churn.artifacts.save_model`.
+        sha256: The hash recorded when the file was saved.
+        name: The model's name, for `/metadata`.
+        version: The model's version, reported with every prediction.
+        data_hash: The hash of the training data, for lineage.
+
+    Returns:
+        A function of no arguments that loads the model.
+    """
+    path = Path(path)
+
+    def load() -> LoadedModel:
+        try:
+            model = load_model(path, sha256)
+        except FileNotFoundError:
+            raise ModelLoadError(f"model file not found: {path}") from None
+        return LoadedModel(model, name, version, None, sha256, data_hash)
+
+    return load
+
+
+# --8<-- [start:schema]
+class Customer(BaseModel):
+    """One customer to score: the features of the data contract, with its rules."""
+
+    # strict: "12" is not a number and 1 is not true; forbid: a misspelt field is an
+    # error, not a silently missing feature; no NaN or infinity reaches the model.
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_id": "C0000042",
+                    "tenure_months": 8,
+                    "monthly_charges": 79.5,
+                    "support_calls": 3,
+                    "senior": False,
+                    "contract": "month-to-month",
+                    "payment_method": "electronic-check",
+                    "internet_service": "fiber",
+                    "region": "north",
+                }
+            ]
+        },
+    )
+
+    customer_id: str | None = Field(
+        None, pattern=r"^C\d{7}$", description="Optional ID, echoed in the response."
+    )
+    tenure_months: int = Field(ge=0, le=120, description="Months as a customer.")
+    monthly_charges: float = Field(ge=0.0, le=500.0, description="Monthly bill.")
+    support_calls: int = Field(ge=0, le=100, description="Calls to support.")
+    senior: bool = Field(description="Whether the customer is a senior citizen.")
+    contract: Literal[CONTRACTS] = Field(description="Contract length.")
+    payment_method: Literal[PAYMENT_METHODS] = Field(description="How they pay.")
+    internet_service: Literal[INTERNET_SERVICES] = Field(description="Service type.")
+    region: Literal[REGIONS] = Field(description="Sales region.")
+
+
+class Batch(BaseModel):
+    """Up to 1,000 customers scored in one request."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    records: list[Customer] = Field(min_length=1, max_length=1000)
+
+
+# --8<-- [end:schema]
+
+
+class Prediction(BaseModel):
+    """The churn probability of one customer and the model version that made it."""
+
+    customer_id: str | None
+    churn_probability: float = Field(ge=0.0, le=1.0)
+    model_version: str
+
+
+class BatchPrediction(BaseModel):
+    """One prediction per record, in the order of the request."""
+
+    predictions: list[Prediction]
+
+
+class Metadata(BaseModel):
+    """What identifies the served model, for lineage."""
+
+    name: str
+    version: str
+    alias: str | None
+    sha256: str
+    data_hash: str
+    features: list[str]
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    """The app's Prometheus metrics, in a registry of its own."""
+
+    registry: CollectorRegistry
+    requests: Counter
+    latency: Histogram
+    predictions: Counter
+    probability: Histogram
+    model_info: Gauge
+
+
+def _metrics() -> _Metrics:
+    """Create the metrics in a fresh registry, so two apps never share counts."""
+    registry = CollectorRegistry()
+    labels = ["route", "method", "status"]
+    return _Metrics(
+        registry,
+        Counter("http_requests", "HTTP requests.", labels, registry=registry),
+        Histogram(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            labels,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+            registry=registry,
+        ),
+        Counter("churn_predictions", "Customers scored.", registry=registry),
+        Histogram(
+            "churn_prediction_probability",
+            "Predicted churn probabilities.",
+            buckets=[round(0.1 * i, 1) for i in range(1, 11)],
+            registry=registry,
+        ),
+        Gauge("churn_model_info", "The loaded model.", ["version"], registry=registry),
+    )
+
+
+router = APIRouter()
+UNAVAILABLE: dict[int | str, dict[str, object]] = {
+    503: {"description": "No model is loaded; the body says why."}
+}
+
+
+# --8<-- [start:readiness]
+def _reason(exc: Exception) -> str:
+    """Say why a load failed; our own errors already read as a reason."""
+    if isinstance(exc, ModelLoadError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class ModelHolder:
+    """The served model, replaced whole so a request sees one model from start to end.
+
+    Attributes:
+        loaded: The model being served, or None when none could be loaded.
+        reason: Why the last load failed, or None after a success.
+    """
+
+    def __init__(self, loader: Loader, on_swap: Callable[[LoadedModel], None]) -> None:
+        self._loader = loader
+        self._on_swap = on_swap
+        self._lock = threading.Lock()  # one load at a time; predictions never wait
+        self.loaded: LoadedModel | None = None
+        self.reason: str | None = "model not loaded yet"
+
+    def reload(self) -> LoadedModel:
+        """Call the loader; on success, serve its model from the next request on.
+
+        Returns:
+            The newly loaded model.
+
+        Raises:
+            ModelLoadError: If the loader failed. The current model, if any, stays.
+        """
+        with self._lock:
+            try:
+                new = self._loader()
+            except Exception as exc:  # whatever the loader raises, the app stays up
+                self.reason = _reason(exc)
+                logger.warning("event=model_load_failed reason=%r", self.reason)
+                raise ModelLoadError(self.reason) from exc
+            # The new model is complete before this one assignment publishes it;
+            # requests already running keep the reference they took.
+            self.loaded = new
+            self.reason = None
+            self._on_swap(new)
+            logger.info(
+                "event=model_loaded version=%s sha256=%s", new.version, new.sha256
+            )
+            return new
+
+
+# The dependencies and probes are async: they run on the event loop, so they answer
+# even while every worker thread is busy scoring.
+async def _holder(request: Request) -> ModelHolder:
+    return request.app.state.model_holder
+
+
+async def _loaded(holder: Annotated[ModelHolder, Depends(_holder)]) -> LoadedModel:
+    """Take the current model once per request, or answer 503 with the reason."""
+    loaded = holder.loaded
+    if loaded is None:
+        raise HTTPException(503, detail=holder.reason)
+    return loaded
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    """Liveness: the process is up and answering."""
+    return {"status": "ok"}
+
+
+@router.get("/ready", responses=UNAVAILABLE)
+async def ready(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONResponse:
+    """Readiness: 200 with the model version, or 503 with why there is no model."""
+    loaded = holder.loaded
+    if loaded is None:
+        return JSONResponse({"status": "not ready", "reason": holder.reason}, 503)
+    return JSONResponse({"status": "ready", "model_version": loaded.version})
+
+
+@router.post("/admin/reload", responses=UNAVAILABLE)
+def reload_model(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONResponse:
+    """Load the model again; on failure keep serving the current one and say why."""
+    previous = holder.loaded
+    try:
+        new = holder.reload()
+    except ModelLoadError as error:
+        serving = previous.version if previous else None
+        return JSONResponse({"detail": str(error), "model_version": serving}, 503)
+    return JSONResponse({"status": "reloaded", "model_version": new.version})
+
+
+# --8<-- [end:readiness]
+
+
+# --8<-- [start:predict]
+def _score(
+    loaded: LoadedModel, customers: list[Customer], metrics: _Metrics
+) -> list[Prediction]:
+    """Score customers with one model, building the columns the pipeline expects."""
+    rows = [customer.model_dump(include=set(FEATURES)) for customer in customers]
+    frame = pd.DataFrame(rows, columns=FEATURES)
+    probabilities = loaded.model.predict_proba(frame)[:, 1]
+    metrics.predictions.inc(len(customers))
+    for probability in probabilities:
+        metrics.probability.observe(probability)
+    return [
+        Prediction(
+            customer_id=customer.customer_id,
+            churn_probability=float(probability),
+            model_version=loaded.version,
+        )
+        for customer, probability in zip(customers, probabilities, strict=True)
+    ]
+
+
+@router.post("/predict", responses=UNAVAILABLE)
+def predict(
+    customer: Customer,
+    loaded: Annotated[LoadedModel, Depends(_loaded)],
+    request: Request,
+) -> Prediction:
+    """Return the churn probability of one customer."""
+    return _score(loaded, [customer], request.app.state.metrics)[0]
+
+
+@router.post("/predict/batch", responses=UNAVAILABLE)
+def predict_batch(
+    batch: Batch,
+    loaded: Annotated[LoadedModel, Depends(_loaded)],
+    request: Request,
+) -> BatchPrediction:
+    """Return the churn probabilities of up to 1,000 customers, in order."""
+    return BatchPrediction(
+        predictions=_score(loaded, batch.records, request.app.state.metrics)
+    )
+
+
+# --8<-- [end:predict]
+
+
+@router.get("/metadata", responses=UNAVAILABLE)
+async def metadata(loaded: Annotated[LoadedModel, Depends(_loaded)]) -> Metadata:
+    """Name the served model and the data it was trained on."""
+    return Metadata(
+        name=loaded.name,
+        version=loaded.version,
+        alias=loaded.alias,
+        sha256=loaded.sha256,
+        data_hash=loaded.data_hash,
+        features=FEATURES,
+    )
+
+
+@router.get("/metrics", include_in_schema=False)
+async def prometheus_metrics(request: Request) -> Response:
+    """Expose this app's metrics in the Prometheus text format."""
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _invalid_request(
+    request: Request, exc: RequestValidationError
+) -> JSONResponse:
+    """Answer 422 with where and what, without echoing the input back.
+
+    FastAPI's default handler echoes each bad value; a NaN cannot be written as
+    JSON, so a client sending NaN would get a 500 instead of a 422.
+    """
+    detail = [
+        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, 422)
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def _labels(request: Request) -> tuple[str, str]:
+    """Route template and method, each from a small set so labels cannot explode."""
+    route = request.scope.get("route")
+    template = route.path if route else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
+    return template, method
+
+
+async def _observe(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Count, time and log every request, and tag it with a request ID."""
+    given = request.headers.get("x-request-id", "")
+    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    start = time.perf_counter()
+    try:
+        response = await call_next(request)
+    except Exception:
+        logger.exception("event=unhandled_error request_id=%s", request_id)
+        response = JSONResponse({"detail": "internal error"}, 500)
+    elapsed = time.perf_counter() - start
+    route, method = _labels(request)
+    status = str(response.status_code)
+    app_metrics: _Metrics = request.app.state.metrics
+    app_metrics.requests.labels(route, method, status).inc()
+    app_metrics.latency.labels(route, method, status).observe(elapsed)
+    response.headers["X-Request-ID"] = request_id
+    logger.info(
+        "request_id=%s method=%s route=%s status=%s duration_ms=%.2f",
+        request_id,
+        method,
+        route,
+        status,
+        elapsed * 1000,
+    )
+    return response
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the model at startup; a failure leaves the app up but not ready."""
+    with suppress(ModelLoadError):
+        app.state.model_holder.reload()
+    yield
+
+
+def create_app(loader: Loader) -> FastAPI:
+    """Build the service around a loader, which is called at startup and on reload.
+
+    Args:
+        loader: Returns the model to serve; `file_loader` makes one for a file.
+
+    Returns:
+        The app. Its ``state.model_holder.reload()`` reloads the model, e.g. from a
+        signal handler.
+    """
+    app = FastAPI(title="Churn model", version="1", lifespan=_lifespan)
+    app.state.metrics = _metrics()
+
+    def on_swap(loaded: LoadedModel) -> None:
+        app.state.metrics.model_info.clear()
+        app.state.metrics.model_info.labels(loaded.version).set(1)
+
+    app.state.model_holder = ModelHolder(loader, on_swap)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.middleware("http")(_observe)
+    app.include_router(router)
+    return app

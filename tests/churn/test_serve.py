@@ -1,0 +1,546 @@
+"""The churn service: predictions, validation, probes, metadata, metrics and reloads."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sklearn.pipeline import Pipeline
+from starlette.exceptions import StarletteDeprecationWarning
+
+from churn.artifacts import sha256
+from churn.config import Config
+from churn.data import FEATURE_COLUMNS, ID, ID_COLUMN
+from churn.features import FEATURES
+from churn.serve import Customer, LoadedModel, create_app, file_loader
+from churn.train import build_pipeline
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for httpx2 in its test client; the project locks httpx,
+    # which still works. Ignored here only, at import, where it is raised.
+    warnings.filterwarnings("ignore", category=StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+MISSING = object()  # marks a field to delete from a request
+
+
+def loaded(model: Any, version: str = "1") -> LoadedModel:
+    """A model as a registry would hand it over, with made-up lineage."""
+    return LoadedModel(model, "churn", version, "champion", "f" * 64, "d" * 64)
+
+
+def fixed(model: Any, version: str = "1") -> Callable[[], LoadedModel]:
+    return lambda: loaded(model, version)
+
+
+@pytest.fixture
+def client(model: Pipeline) -> Iterator[TestClient]:
+    """A fresh app, with fresh metrics, serving the session model as version 1."""
+    with TestClient(create_app(fixed(model))) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def rows(test_frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Twenty held-out customers as JSON-ready request bodies."""
+    return test_frame.head(20)[[ID, *FEATURES]].to_dict(orient="records")
+
+
+@pytest.fixture(scope="module")
+def expected(model: Pipeline, test_frame: pd.DataFrame) -> list[float]:
+    """What the model itself says about the same twenty customers."""
+    return model.predict_proba(test_frame.head(20)[FEATURES])[:, 1].tolist()
+
+
+def post_raw(client: TestClient, url: str, body: Any) -> Any:
+    """Post JSON as Python writes it, NaN and Infinity included (httpx refuses)."""
+    headers = {"content-type": "application/json"}
+    return client.post(url, content=json.dumps(body), headers=headers)
+
+
+def metric(text: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in Prometheus text, or None if it is absent."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return None
+
+
+# Predictions
+
+
+def test_predict_returns_the_models_probability(
+    client: TestClient, rows: list[dict[str, Any]], expected: list[float]
+) -> None:
+    for row, probability in zip(rows[:3], expected[:3], strict=True):
+        response = client.post("/predict", json=row)
+        assert response.status_code == 200
+        assert response.json() == {
+            "customer_id": row[ID],
+            "churn_probability": pytest.approx(probability, abs=1e-12),
+            "model_version": "1",
+        }
+
+
+def test_predict_batch_returns_one_probability_per_record_in_order(
+    client: TestClient, rows: list[dict[str, Any]], expected: list[float]
+) -> None:
+    response = client.post("/predict/batch", json={"records": rows})
+    assert response.status_code == 200
+    predictions = response.json()["predictions"]
+    assert [p["customer_id"] for p in predictions] == [row[ID] for row in rows]
+    probabilities = [p["churn_probability"] for p in predictions]
+    assert probabilities == pytest.approx(expected, abs=1e-12)
+    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    assert {p["model_version"] for p in predictions} == {"1"}
+
+
+def test_customer_id_is_optional(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    row = {k: v for k, v in rows[0].items() if k != ID}
+    response = client.post("/predict", json=row)
+    assert response.status_code == 200
+    assert response.json()["customer_id"] is None
+
+
+def test_a_whole_number_is_accepted_for_monthly_charges(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    response = client.post("/predict", json=rows[0] | {"monthly_charges": 80})
+    assert response.status_code == 200
+
+
+# Validation: every bad request is a 422 that says which field and why
+
+
+CUSTOMER_ERRORS = [
+    ("tenure_months", MISSING, "missing"),
+    ("monthly_charges", "abc", "float_type"),
+    ("tenure_months", "12", "int_type"),  # strict: a numeric string is not a number
+    ("tenure_months", 121, "less_than_equal"),
+    ("tenure_months", -1, "greater_than_equal"),
+    ("tenure_months", 12.5, "int_type"),
+    ("senior", 1, "bool_type"),
+    ("contract", "weekly", "literal_error"),
+    ("region", "North", "literal_error"),
+    ("customer_id", "X123", "string_pattern_mismatch"),
+    ("age", 40, "extra_forbidden"),
+    ("monthly_charges", float("nan"), "finite_number"),
+    ("monthly_charges", float("inf"), "finite_number"),
+]
+
+
+def with_field(row: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
+    changed = {k: v for k, v in row.items() if k != field}
+    return changed if value is MISSING else changed | {field: value}
+
+
+@pytest.mark.parametrize(("field", "value", "error"), CUSTOMER_ERRORS)
+def test_a_bad_customer_gets_422_naming_the_field(
+    client: TestClient, rows: list[dict[str, Any]], field: str, value: Any, error: str
+) -> None:
+    response = post_raw(client, "/predict", with_field(rows[0], field, value))
+    assert response.status_code == 422
+    (only,) = response.json()["detail"]
+    assert (only["loc"], only["type"]) == (["body", field], error)
+    assert only["msg"]
+
+
+@pytest.mark.parametrize(("field", "value", "error"), CUSTOMER_ERRORS[:4])
+def test_a_bad_record_in_a_batch_is_located_by_index(
+    client: TestClient, rows: list[dict[str, Any]], field: str, value: Any, error: str
+) -> None:
+    records = [*rows[:2], with_field(rows[2], field, value)]
+    response = post_raw(client, "/predict/batch", {"records": records})
+    assert response.status_code == 422
+    (only,) = response.json()["detail"]
+    assert (only["loc"], only["type"]) == (["body", "records", 2, field], error)
+
+
+@pytest.mark.parametrize(
+    ("size", "error"), [(0, "too_short"), (1001, "too_long")], ids=["empty", "1001"]
+)
+def test_a_batch_must_hold_1_to_1000_records(
+    client: TestClient, rows: list[dict[str, Any]], size: int, error: str
+) -> None:
+    records = list(itertools.islice(itertools.cycle(rows), size))
+    response = client.post("/predict/batch", json={"records": records})
+    assert response.status_code == 422
+    (only,) = response.json()["detail"]
+    assert (only["loc"], only["type"]) == (["body", "records"], error)
+
+
+def test_a_batch_of_exactly_1000_records_is_scored(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    records = list(itertools.islice(itertools.cycle(rows), 1000))
+    response = client.post("/predict/batch", json={"records": records})
+    assert response.status_code == 200
+    assert len(response.json()["predictions"]) == 1000
+
+
+def test_a_batch_without_records_or_with_extra_keys_gets_422(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    response = client.post("/predict/batch", json={"rows": rows[:1]})
+    locs = [error["loc"] for error in response.json()["detail"]]
+    assert response.status_code == 422
+    assert sorted(locs) == [["body", "records"], ["body", "rows"]]
+
+
+@pytest.mark.parametrize("url", ["/predict", "/predict/batch"])
+def test_malformed_json_gets_422_with_the_position(
+    client: TestClient, url: str
+) -> None:
+    response = client.post(
+        url,
+        content=b'{"tenure_months": 3,',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    (only,) = response.json()["detail"]
+    assert only["type"] == "json_invalid"
+    assert only["loc"] == ["body", 20]
+
+
+def test_a_body_that_is_not_an_object_gets_422(client: TestClient) -> None:
+    response = client.post("/predict", json=[1, 2])
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+# Probes, metadata, documentation
+
+
+def test_health_and_ready_when_a_model_is_loaded(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    response = client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "model_version": "1"}
+
+
+def test_metadata_names_the_model_and_its_lineage(client: TestClient) -> None:
+    response = client.get("/metadata")
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "churn",
+        "version": "1",
+        "alias": "champion",
+        "sha256": "f" * 64,
+        "data_hash": "d" * 64,
+        "features": FEATURES,
+    }
+
+
+def test_openapi_documents_each_field_with_an_example_that_works(
+    client: TestClient,
+) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Customer"]
+    assert all(spec.get("description") for spec in schema["properties"].values())
+    assert schema["properties"]["contract"]["enum"] == [
+        "month-to-month",
+        "one-year",
+        "two-year",
+    ]
+    assert schema["additionalProperties"] is False
+    (example,) = schema["examples"]
+    assert client.post("/predict", json=example).status_code == 200
+
+
+def test_the_schema_mirrors_the_data_contract() -> None:
+    properties = Customer.model_json_schema()["properties"]
+    assert set(properties) == {ID, *FEATURE_COLUMNS}
+    assert (
+        properties[ID]["anyOf"][0]["pattern"]
+        == (ID_COLUMN.checks[0].statistics["pattern"])
+    )
+    for column, spec in FEATURE_COLUMNS.items():
+        for check in spec.checks:
+            stats = check.statistics
+            if check.name == "in_range":
+                bounds = (properties[column]["minimum"], properties[column]["maximum"])
+                assert bounds == (stats["min_value"], stats["max_value"]), column
+            else:
+                assert tuple(properties[column]["enum"]) == stats["allowed_values"]
+
+
+# Request IDs, logs, metrics
+
+
+def test_a_sane_request_id_is_echoed_and_others_replaced(client: TestClient) -> None:
+    echoed = client.get("/health", headers={"X-Request-ID": "abc-1.2_3"})
+    assert echoed.headers["X-Request-ID"] == "abc-1.2_3"
+    for bad in ["", "has spaces", "x" * 65, "a\tb"]:
+        response = client.get("/health", headers={"X-Request-ID": bad})
+        generated = response.headers["X-Request-ID"]
+        assert generated != bad
+        assert len(generated) == 32
+        int(generated, 16)  # a UUID in hex, or this raises
+    generated = {client.get("/health").headers["X-Request-ID"] for _ in range(3)}
+    assert len(generated) == 3
+
+
+def test_each_request_is_logged_once_as_key_value_pairs(
+    client: TestClient, rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="churn.serve")
+    client.post("/predict", json=rows[0], headers={"X-Request-ID": "req-42"})
+    (line,) = [r.getMessage() for r in caplog.records if "req-42" in r.getMessage()]
+    assert line.startswith("request_id=req-42 method=POST route=/predict status=200")
+    assert "duration_ms=" in line
+
+
+def test_metrics_count_requests_by_route_template_and_predictions(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    client.post("/predict", json=rows[0])
+    client.post("/predict", json=rows[1])
+    client.post("/predict", json={})
+    client.post("/predict/batch", json={"records": rows[:3]})
+    client.get("/customers/C0000001")
+    client.request("BREW", "/health")
+    response = client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    requests = "http_requests_total"
+    assert metric(text, requests, route="/predict", method="POST", status="200") == 2
+    assert metric(text, requests, route="/predict", method="POST", status="422") == 1
+    assert metric(text, requests, route="unmatched", method="GET", status="404") == 1
+    assert metric(text, requests, route="/health", method="other", status="405") == 1
+    assert "C0000001" not in text  # raw paths never become labels
+    latency = "http_request_duration_seconds_count"
+    assert metric(text, latency, route="/predict", method="POST", status="200") == 2
+    batch = {"route": "/predict/batch", "method": "POST", "status": "200"}
+    buckets = "http_request_duration_seconds_bucket"
+    assert metric(text, buckets, **batch, le="+Inf") == 1
+    assert metric(text, buckets, **batch, le="0.001") is not None
+    assert metric(text, "churn_predictions_total") == 5
+    assert metric(text, "churn_prediction_probability_count") == 5
+    assert metric(text, "churn_prediction_probability_bucket", le="1.0") == 5
+    assert metric(text, "churn_model_info", version="1") == 1
+
+
+def test_each_app_has_its_own_metrics(client: TestClient, model: Pipeline) -> None:
+    client.get("/health")
+    with TestClient(create_app(fixed(model, "2"))) as other:
+        text = other.get("/metrics").text
+    labels = {"route": "/health", "method": "GET", "status": "200"}
+    assert metric(text, "http_requests_total", **labels) is None
+    assert metric(text, "churn_model_info", version="1") is None
+    assert metric(client.get("/metrics").text, "http_requests_total", **labels) == 1
+
+
+def test_a_failing_model_gives_500_counted_and_logged(
+    rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    unfitted = build_pipeline(Config())  # predict_proba raises NotFittedError
+    with TestClient(create_app(fixed(unfitted))) as client:
+        response = client.post("/predict", json=rows[0], headers={"X-Request-ID": "r1"})
+        text = client.get("/metrics").text
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error"}
+    assert response.headers["X-Request-ID"] == "r1"
+    labels = {"route": "/predict", "method": "POST", "status": "500"}
+    assert metric(text, "http_requests_total", **labels) == 1
+    (error,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert error.getMessage() == "event=unhandled_error request_id=r1"
+    assert error.exc_info is not None
+
+
+# Loading from a file, and failing to
+
+
+def test_a_model_file_is_loaded_and_served(
+    model_file: tuple[Path, str], rows: list[dict[str, Any]], expected: list[float]
+) -> None:
+    path, digest = model_file
+    app = create_app(file_loader(path, digest, version="7", data_hash="abc"))
+    with TestClient(app) as client:
+        assert client.get("/ready").json()["model_version"] == "7"
+        meta = client.get("/metadata").json()
+        prediction = client.post("/predict", json=rows[0]).json()
+    assert (meta["sha256"], meta["data_hash"], meta["alias"]) == (digest, "abc", None)
+    assert prediction["churn_probability"] == pytest.approx(expected[0], abs=1e-12)
+
+
+def assert_not_ready(app: Any, reason: str, row: dict[str, Any]) -> None:
+    """The app is alive, not ready, and every model route answers 503 with why."""
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "not ready"
+        assert reason in ready.json()["reason"]
+        for response in [
+            client.post("/predict", json=row),
+            client.post("/predict/batch", json={"records": [row]}),
+            client.get("/metadata"),
+        ]:
+            assert response.status_code == 503
+            assert reason in response.json()["detail"]
+        assert metric(client.get("/metrics").text, "churn_predictions_total") == 0
+
+
+def test_a_missing_file_leaves_the_app_up_but_not_ready(
+    tmp_path: Path, model_file: tuple[Path, str], rows: list[dict[str, Any]]
+) -> None:
+    missing = tmp_path / "gone.skops"
+    app = create_app(file_loader(missing, model_file[1]))
+    assert_not_ready(app, f"model file not found: {missing}", rows[0])
+
+
+def test_a_tampered_file_is_refused(
+    tmp_path: Path, model_file: tuple[Path, str], rows: list[dict[str, Any]]
+) -> None:
+    path, digest = model_file
+    tampered = tmp_path / "model.skops"
+    tampered.write_bytes(path.read_bytes() + b"\0")
+    app = create_app(file_loader(tampered, digest))
+    assert_not_ready(app, f"ArtifactError: {tampered}: SHA-256 is", rows[0])
+
+
+def test_a_corrupt_file_with_the_recorded_hash_is_refused(
+    tmp_path: Path, rows: list[dict[str, Any]]
+) -> None:
+    corrupt = tmp_path / "model.skops"
+    corrupt.write_bytes(b"not a model")
+    app = create_app(file_loader(corrupt, sha256(corrupt)))
+    assert_not_ready(app, "BadZipFile: File is not a zip file", rows[0])
+
+
+def test_no_model_is_loaded_before_startup(model: Pipeline) -> None:
+    app = create_app(fixed(model))
+    client = TestClient(app)  # not entered: the startup hook has not run
+    response = client.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["reason"] == "model not loaded yet"
+
+
+# Reloads
+
+
+class Versions:
+    """A loader that serves versions 1, 2, ... and can be made to fail."""
+
+    def __init__(self, model: Any, fail: bool = False) -> None:
+        self.model = model
+        self.fail = fail
+        self.count = itertools.count(1)
+
+    def __call__(self) -> LoadedModel:
+        """Load the next version, or raise as an unreachable registry would."""
+        if self.fail:
+            raise OSError("registry unreachable")
+        return loaded(self.model, str(next(self.count)))
+
+
+def test_reload_swaps_to_the_new_version(
+    model: Pipeline, rows: list[dict[str, Any]]
+) -> None:
+    with TestClient(create_app(Versions(model))) as client:
+        assert client.post("/predict", json=rows[0]).json()["model_version"] == "1"
+        response = client.post("/admin/reload")
+        assert response.status_code == 200
+        assert response.json() == {"status": "reloaded", "model_version": "2"}
+        assert client.post("/predict", json=rows[0]).json()["model_version"] == "2"
+        assert client.get("/ready").json()["model_version"] == "2"
+        text = client.get("/metrics").text
+    assert metric(text, "churn_model_info", version="2") == 1
+    assert metric(text, "churn_model_info", version="1") is None
+
+
+def test_a_failed_reload_keeps_serving_the_old_model(
+    model: Pipeline, rows: list[dict[str, Any]]
+) -> None:
+    loader = Versions(model)
+    with TestClient(create_app(loader)) as client:
+        loader.fail = True
+        response = client.post("/admin/reload")
+        assert response.status_code == 503
+        assert response.json() == {
+            "detail": "OSError: registry unreachable",
+            "model_version": "1",
+        }
+        assert client.get("/ready").status_code == 200
+        assert client.post("/predict", json=rows[0]).json()["model_version"] == "1"
+        text = client.get("/metrics").text
+    assert metric(text, "churn_model_info", version="1") == 1
+
+
+def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
+    model: Pipeline,
+) -> None:
+    loader = Versions(model, fail=True)
+    app = create_app(loader)
+    with TestClient(app) as client:
+        assert client.get("/ready").json()["reason"] == "OSError: registry unreachable"
+        failed = client.post("/admin/reload")
+        assert failed.status_code == 503
+        assert failed.json()["model_version"] is None
+        loader.fail = False
+        assert app.state.model_holder.reload().version == "1"  # what a CLI would call
+        assert client.get("/ready").status_code == 200
+
+
+class Paused:
+    """Wraps a model; each prediction waits until the test releases it."""
+
+    def __init__(self, model: Pipeline) -> None:
+        self.model = model
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def predict_proba(self, frame: pd.DataFrame) -> Any:
+        """Signal that a prediction started, wait for release, then predict."""
+        self.entered.set()
+        self.release.wait(timeout=60)  # a guard against a hung test, not a check
+        return self.model.predict_proba(frame)
+
+
+def test_a_request_in_flight_finishes_on_the_model_it_started_with(
+    model: Pipeline, rows: list[dict[str, Any]]
+) -> None:
+    paused = Paused(model)
+    models = iter([loaded(paused, "1"), loaded(model, "2")])
+    app = create_app(lambda: next(models))
+    with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
+        in_flight = pool.submit(client.post, "/predict", json=rows[0])
+        paused.entered.wait(timeout=60)
+        try:
+            reload = client.post("/admin/reload").json()
+            after = client.post("/predict", json=rows[0]).json()
+        finally:
+            paused.release.set()
+        response = in_flight.result()
+    assert reload["model_version"] == after["model_version"] == "2"
+    assert response.status_code == 200
+    assert response.json()["model_version"] == "1"
+
+
+def test_requests_during_reloads_all_succeed(
+    model: Pipeline, rows: list[dict[str, Any]]
+) -> None:
+    app = create_app(Versions(model))
+    with TestClient(app) as client, ThreadPoolExecutor(4) as pool:
+        futures = [
+            pool.submit(client.post, "/predict", json=rows[i % len(rows)])
+            for i in range(40)
+        ]
+        reloads = [client.post("/admin/reload") for _ in range(5)]
+        responses = [future.result() for future in futures]
+    assert [r.status_code for r in reloads] == [200] * 5
+    assert [r.status_code for r in responses] == [200] * 40
+    versions = {r.json()["model_version"] for r in responses}
+    assert versions <= {str(v) for v in range(1, 7)}
