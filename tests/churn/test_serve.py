@@ -6,7 +6,6 @@ import itertools
 import json
 import logging
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sklearn.pipeline import Pipeline
-from starlette.exceptions import StarletteDeprecationWarning
 
 from churn.artifacts import sha256
 from churn.config import Config
@@ -24,12 +23,6 @@ from churn.data import FEATURE_COLUMNS, ID, ID_COLUMN
 from churn.features import FEATURES
 from churn.serve import Customer, LoadedModel, create_app, file_loader
 from churn.train import build_pipeline
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for httpx2 in its test client; the project locks httpx,
-    # which still works. Ignored here only, at import, where it is raised.
-    warnings.filterwarnings("ignore", category=StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 MISSING = object()  # marks a field to delete from a request
 

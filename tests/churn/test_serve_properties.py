@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.pipeline import Pipeline
-from starlette.exceptions import StarletteDeprecationWarning
 
 from churn.data import CONTRACTS, ID, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
 from churn.serve import LoadedModel, create_app
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for httpx2 in its test client; the project locks httpx,
-    # which still works. Ignored here only, at import, where it is raised.
-    warnings.filterwarnings("ignore", category=StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 # deadline=None: one request's time depends on the machine's load, not on the input.
 CASES = settings(max_examples=100, deadline=None)
