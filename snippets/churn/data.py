@@ -40,6 +40,11 @@ class DataContractError(ValueError):
         ]
         super().__init__("data broke its contract:\n  " + "\n  ".join(lines))
 
+    def __reduce__(self) -> tuple[type, tuple[list[tuple[str, str, object, int]]]]:
+        # Rebuild from the failures, not the message, so the error keeps its type
+        # when pickled, e.g. from a Dask worker back to the client.
+        return type(self), (self.failures,)
+
 
 # --8<-- [start:contract]
 FEATURE_COLUMNS = {
@@ -78,7 +83,10 @@ def validate(frame: pd.DataFrame, *, with_target: bool = True) -> pd.DataFrame:
     try:
         return schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
-        raise DataContractError(_describe(errors.failure_cases)) from None
+        failures = _describe(errors.failure_cases)
+    # Raised outside the except block so no chained pandera error, which holds the
+    # whole frame, travels with it into logs or from a Dask worker to the client.
+    raise DataContractError(failures)
 
 
 FRAME_CHECKS = {

@@ -1,3 +1,5 @@
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -102,3 +104,16 @@ def test_load_csv_rejects_a_broken_file(frame, tmp_path):
     path = save_csv(broken, tmp_path / "broken.csv")
     with pytest.raises(DataContractError, match="tenure_months"):
         load_csv(path)
+
+
+def test_contract_error_survives_pickling_without_the_frame(frame):
+    # Dask sends a worker's exception to the client with pickle.
+    with pytest.raises(DataContractError) as caught:
+        validate(frame.head(3).assign(region="mars"))
+    assert (
+        caught.value.__context__ is None
+    )  # pandera's error, holding the frame, is gone
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert isinstance(copy, DataContractError)
+    assert copy.failures == caught.value.failures
+    assert str(copy) == str(caught.value)
