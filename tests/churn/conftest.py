@@ -6,6 +6,7 @@ rather than each training their own.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -62,3 +63,21 @@ def registry_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model name in this database.
     """
     return tmp_path_factory.mktemp("registry")
+
+
+@pytest.fixture(scope="session")
+def _empty_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MLflow database with its tables created, to copy instead of migrating."""
+    from churn.registry import Registry
+
+    root = tmp_path_factory.mktemp("empty-registry")
+    Registry(root).champion()
+    return root
+
+
+@pytest.fixture
+def fresh_registry(_empty_registry: Path, tmp_path: Path) -> Path:
+    """A new, empty registry folder for one test, in milliseconds."""
+    root = tmp_path / "registry"
+    shutil.copytree(_empty_registry, root)
+    return root

@@ -1,0 +1,236 @@
+"""One command, ``python -m churn``, with a subcommand for each step of the system.
+
+Each subcommand is a thin layer over a module: it parses arguments, calls one
+function, prints what a person needs to know, and exits non-zero when the step
+failed, so a CI job or a scheduler can chain them and stop on the first failure.
+Heavy imports (MLflow, Dask, uvicorn) happen inside the subcommand that needs them:
+``--help`` answers at once, and the service image, which has no Dask, can still run
+``serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from churn.config import Config, load_config
+from churn.data import DataContractError, generate, load_csv, save_csv
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from churn.registry import Registry
+    from churn.serve import Loader
+
+GATE_REFUSED = 3  # exit code: the pipeline ran, and the gate said no
+CONTRACT_BROKEN = 4  # exit code: input data broke its contract
+DRIFT_FOUND = 5  # exit code of `monitor --fail-on-drift` when drift is found
+
+
+def _generate(args: argparse.Namespace) -> int:
+    frame = generate(args.rows, args.seed, args.drift)
+    path = save_csv(frame, args.out)
+    print(f"wrote {len(frame):,} rows to {path} (seed {args.seed}, drift {args.drift})")
+    return 0
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config) if args.config else Config()
+
+
+def _registry(args: argparse.Namespace) -> Registry:
+    from churn.registry import Registry
+
+    return Registry(args.registry)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from churn.pipeline import run
+
+    outcome = run(load_csv(args.data), _config(args), _registry(args))
+    print(f"run {outcome.run_id}: AUC {outcome.candidate.auc:.4f}")
+    for name, auc in outcome.candidate.slice_auc.items():
+        print(f"  {name}: AUC {auc:.4f}")
+    if outcome.champion is not None:
+        print(f"champion on the same rows: AUC {outcome.champion.auc:.4f}")
+    if outcome.version is None:
+        print("gate refused the candidate:", *outcome.decision.reasons, sep="\n  ")
+        return GATE_REFUSED
+    print(f"gate passed: registered version {outcome.version} as challenger")
+    return 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    from churn.registry import RegistryError
+
+    registry = _registry(args)
+    version = args.version
+    if version is None:
+        challenger = registry.challenger()
+        if challenger is None:
+            raise RegistryError("no challenger to promote; train one or pass --version")
+        version = challenger.version
+    registry.promote(version)
+    print(f"version {version} is now the champion")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    ref = _registry(args).rollback()
+    print(f"rolled back: version {ref.version} is the champion again")
+    return 0
+
+
+def _champion(registry: Registry) -> Loader:
+    from churn.serve import LoadedModel, ModelLoadError
+
+    def load() -> LoadedModel:
+        ref = registry.champion()
+        if ref is None:
+            raise ModelLoadError(f"no champion in the registry at {registry.root}")
+        model = registry.load(ref)
+        return LoadedModel(
+            model, ref.name, str(ref.version), ref.alias, ref.sha256, ref.data_hash
+        )
+
+    return load
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from churn.serve import create_app, file_loader
+
+    if args.model:
+        loader = file_loader(args.model, args.sha256)
+    else:
+        loader = _champion(_registry(args))
+    uvicorn.run(create_app(loader), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _model(args: argparse.Namespace) -> Pipeline:
+    from churn.registry import RegistryError
+
+    registry = _registry(args)
+    ref = registry.champion() if args.version is None else registry.get(args.version)
+    if ref is None:
+        raise RegistryError(f"no champion in the registry at {args.registry}")
+    return registry.load(ref)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from churn.batch import score_files
+
+    summary = score_files(_model(args), args.input, args.out, scheduler=args.scheduler)
+    print(
+        f"scored {summary.rows:,} rows ({summary.partitions} partitions) to {args.out}"
+    )
+    return 0
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from churn.data import DTYPES
+    from churn.monitor import drift_report
+
+    reference = load_csv(args.reference)
+    current = pd.read_csv(args.current, dtype=DTYPES)  # checked by the report
+    model = _model(args) if args.registry else None
+    report = drift_report(reference, current, model)
+    text = report.to_markdown()
+    if args.report:
+        Path(args.report).write_text(text, encoding="utf-8")
+        print(f"report written to {args.report}")
+    else:
+        print(text)
+    return DRIFT_FOUND if args.fail_on_drift and report.drifted else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m churn", description="The churn reference system."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str):
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run)
+        return sub
+
+    gen = command("generate", _generate, "Write synthetic customers to a CSV file.")
+    gen.add_argument("--rows", type=int, default=20_000, help="number of customers")
+    gen.add_argument("--seed", type=int, default=7, help="random seed")
+    gen.add_argument("--drift", type=float, default=0.0, help="0 (none) to 1 (strong)")
+    gen.add_argument("--out", type=Path, required=True, help="CSV file to write")
+
+    train = command("train", _train, "Train, gate and register a candidate model.")
+    train.add_argument("--data", type=Path, required=True, help="labelled CSV")
+    train.add_argument("--config", type=Path, help="TOML settings (default: built in)")
+
+    promote = command("promote", _promote, "Make a version the champion.")
+    promote.add_argument("--version", type=int, help="default: the challenger")
+
+    command("rollback", _rollback, "Make the previous champion the champion again.")
+
+    serve = command("serve", _serve, "Serve the champion (or a model file) over HTTP.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--model", type=Path, help="serve this skops file instead")
+    serve.add_argument("--sha256", help="the model file's recorded hash")
+
+    score = command("score", _score, "Score CSV files in batch, locally or on Dask.")
+    score.add_argument("--input", required=True, help="CSV file or glob")
+    score.add_argument("--out", type=Path, required=True, help="output folder")
+    score.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://h:8786")
+
+    monitor = command("monitor", _monitor, "Compare new data with the reference.")
+    monitor.add_argument("--reference", type=Path, required=True, help="training CSV")
+    monitor.add_argument("--current", type=Path, required=True, help="window CSV")
+    monitor.add_argument("--report", type=Path, help="write Markdown here")
+    monitor.add_argument(
+        "--fail-on-drift", action="store_true", help=f"exit {DRIFT_FOUND}"
+    )
+
+    for sub in (train, promote, serve, score, monitor, commands.choices["rollback"]):
+        sub.add_argument("--registry", type=Path, help="registry folder")
+    for sub in (score, monitor):
+        sub.add_argument(
+            "--version", type=int, help="model version (default: champion)"
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand and return its exit code; errors print one clear line.
+
+    Args:
+        argv: The arguments after the program name; None reads ``sys.argv``.
+
+    Returns:
+        0 on success, 2 for a usage or lookup error, `GATE_REFUSED`,
+        `CONTRACT_BROKEN` or `DRIFT_FOUND` for the failures they name.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    needs_registry = args.command in {"train", "promote", "rollback", "score"}
+    if args.command == "serve" and not args.model:
+        needs_registry = True
+    if args.command == "serve" and args.model and not args.sha256:
+        parser.error("serve --model needs --sha256, the hash recorded for the file")
+    if needs_registry and args.registry is None:
+        parser.error(f"{args.command} needs --registry")
+    from churn.registry import RegistryError  # after parsing: --help stays fast
+
+    try:
+        return args.run(args)
+    except DataContractError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return CONTRACT_BROKEN
+    except (RegistryError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

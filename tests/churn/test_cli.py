@@ -1,0 +1,161 @@
+"""The command line, run in-process as a CI job would run it, step by step."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, main
+from churn.data import generate, save_csv
+from churn.registry import Registry
+from churn.serve import ModelLoadError
+from tests.paths import SNIPPETS
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    assert main(["generate", "--rows", "3000", "--out", str(folder / "train.csv")]) == 0
+    save_csv(
+        generate(1_500, seed=99, drift=0.6).drop(columns="churned"), folder / "new.csv"
+    )
+    return folder
+
+
+def test_help_lists_every_step():
+    done = subprocess.run(
+        [sys.executable, "-m", "churn", "--help"],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(SNIPPETS)},
+        check=True,
+    )
+    for step in [
+        "generate",
+        "train",
+        "promote",
+        "rollback",
+        "serve",
+        "score",
+        "monitor",
+    ]:
+        assert step in done.stdout
+
+
+def test_train_promote_score_monitor_rollback(
+    workdir, fresh_registry, tmp_path, capsys
+):
+    registry = str(fresh_registry)
+    data = str(workdir / "train.csv")
+    assert main(["train", "--data", data, "--registry", registry]) == 0
+    assert "registered version 1 as challenger" in capsys.readouterr().out
+    assert main(["promote", "--registry", registry]) == 0
+    assert main(["train", "--data", data, "--registry", registry]) == 0
+    assert "champion on the same rows" in capsys.readouterr().out
+    assert main(["promote", "--registry", registry, "--version", "2"]) == 0
+
+    out = tmp_path / "scores"
+    new = str(workdir / "new.csv")
+    assert (
+        main(["score", "--registry", registry, "--input", new, "--out", str(out)]) == 0
+    )
+    assert "scored 1,500 rows" in capsys.readouterr().out
+
+    report = tmp_path / "drift.md"
+    args = ["monitor", "--reference", data, "--current", new, "--registry", registry]
+    assert main([*args, "--report", str(report)]) == 0
+    assert "tenure_months" in report.read_text()
+    assert main([*args, "--fail-on-drift"]) == DRIFT_FOUND
+    assert "# " in capsys.readouterr().out  # no --report: the Markdown is printed
+
+    assert main(["rollback", "--registry", registry]) == 0
+    assert "version 1 is the champion again" in capsys.readouterr().out
+    assert Registry(registry).champion().version == 1
+
+
+def test_monitor_without_a_registry_checks_data_only(workdir, capsys):
+    data = str(workdir / "train.csv")
+    assert main(["monitor", "--reference", data, "--current", data]) == 0
+    assert "tenure_months" in capsys.readouterr().out
+
+
+def test_gate_refusal_exits_with_its_own_code(
+    workdir, fresh_registry, tmp_path, capsys
+):
+    config = tmp_path / "strict.toml"
+    config.write_text("[gate]\nmin_auc = 0.99\n")
+    args = ["train", "--data", str(workdir / "train.csv"), "--config", str(config)]
+    assert main([*args, "--registry", str(fresh_registry)]) == GATE_REFUSED
+    assert "below the floor 0.99" in capsys.readouterr().out
+
+
+def test_broken_data_exits_with_the_contract_message(workdir, tmp_path, capsys):
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        (workdir / "train.csv").read_text().replace(",one-year,", ",weekly,")
+    )
+    args = ["train", "--data", str(broken), "--registry", str(tmp_path / "r")]
+    assert main(args) == CONTRACT_BROKEN
+    assert "'weekly'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["promote"], "promote needs --registry"),
+        (["serve", "--model", "m.skops"], "serve --model needs --sha256"),
+        (["serve"], "serve needs --registry"),
+    ],
+)
+def test_usage_errors_name_the_missing_option(args, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["promote"], "no challenger to promote"),
+        (["rollback"], "no previous champion"),
+        (["score", "--input", "x.csv", "--out", "o"], "no champion in the registry"),
+    ],
+)
+def test_empty_registry_errors_are_one_clear_line(
+    args, message, fresh_registry, capsys
+):
+    code = main([*args, "--registry", str(fresh_registry)])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_serve_a_model_file_without_a_registry(model_file, monkeypatch):
+    # uvicorn.run blocks until stopped; capture the app it would serve instead.
+    # The end-to-end test runs the real server from the registry.
+    served = {}
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **options: served.update(options, app=app)
+    )
+    path, digest = model_file
+    args = ["serve", "--model", str(path), "--sha256", digest, "--port", "9001"]
+    assert main(args) == 0
+    assert served["port"] == 9001
+    assert served["host"] == "127.0.0.1"
+    with TestClient(served["app"]) as client:
+        assert client.get("/ready").json() == {
+            "status": "ready",
+            "model_version": "local",
+        }
+
+
+def test_serving_an_empty_registry_says_there_is_no_champion(fresh_registry):
+    from churn.cli import _champion
+
+    with pytest.raises(ModelLoadError, match="no champion in the registry"):
+        _champion(Registry(fresh_registry))()
