@@ -54,7 +54,17 @@ class Config:
     gate: GateConfig = field(default_factory=GateConfig)
 
     def to_params(self) -> dict[str, Any]:
-        """Flatten to ``{"model.max_iter": 150, ...}``, the shape MLflow logs."""
+        """Flatten to ``{"model.max_iter": 150, ...}``, the shape MLflow logs.
+
+        Example:
+            ```python
+            from churn.config import Config
+
+            params = Config(seed=3).to_params()
+            print(params["seed"], params["model.max_iter"], params["gate.min_auc"])
+            #> 3 150 0.75
+            ```
+        """
         flat: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if isinstance(value, dict):

@@ -129,6 +129,18 @@ def generate(n_rows: int = 20_000, seed: int = 7, drift: float = 0.0) -> pd.Data
 
     Raises:
         ValueError: If n_rows is below 1 or drift is outside [0, 1].
+
+    Example:
+        ```python
+        from churn.data import generate
+
+        rows = generate(n_rows=1_000, seed=7)
+        shifted = generate(n_rows=1_000, seed=7, drift=0.5)
+        print(rows.shape, round(rows["tenure_months"].mean()))
+        #> (1000, 10) 26
+        print(round(shifted["tenure_months"].mean()))
+        #> 19
+        ```
     """
     if n_rows < 1:
         raise ValueError(f"n_rows must be at least 1, got {n_rows}")

@@ -112,6 +112,14 @@ def psi_band(value: float) -> str:
     Below 0.1 is "no significant shift", 0.1 to 0.25 (both included) "moderate",
     above 0.25 "major". The bands describe the size of a shift; they say nothing
     about whether a sample of this size could show it by chance.
+
+    Example:
+        ```python
+        from churn.monitor import psi_band
+
+        print(psi_band(0.04), "|", psi_band(0.25), "|", psi_band(0.4))
+        #> no significant shift | moderate | major
+        ```
     """
     if value < 0.1:
         return "no significant shift"
