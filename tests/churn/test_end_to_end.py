@@ -83,6 +83,7 @@ def data(tmp_path_factory) -> dict[str, Path]:
     return paths
 
 
+# --8<-- [start:story]
 def test_notebook_to_served_versioned_monitored_model(data, fresh_registry, tmp_path):
     registry = ["--registry", str(fresh_registry)]
 
@@ -152,3 +153,6 @@ def test_notebook_to_served_versioned_monitored_model(data, fresh_registry, tmp_
         assert api.post("/admin/reload").status_code == 200
         assert api.get("/metadata").json()["version"] == "1"
         assert api.post("/predict", json=customer(rows)).status_code == 200
+
+
+# --8<-- [end:story]

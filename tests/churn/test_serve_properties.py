@@ -64,6 +64,7 @@ def as_body(route: str, customer: Any) -> Any:
     return customer if route == "/predict" else {"records": [customer]}
 
 
+# --8<-- [start:properties]
 @CASES
 @given(body=json_values, route=ROUTES)
 def test_any_json_body_gets_a_client_error_not_a_server_error(
@@ -73,6 +74,9 @@ def test_any_json_body_gets_a_client_error_not_a_server_error(
     assert response.status_code < 500, response.text
     if response.status_code == 422:
         assert all(error["loc"][0] == "body" for error in response.json()["detail"])
+
+
+# --8<-- [end:properties]
 
 
 @CASES

@@ -19,11 +19,15 @@ def test_pipeline_takes_hyperparameters_and_seed_from_config(config):
     assert classifier.random_state == config.seed
 
 
+# --8<-- [start:reproducible]
 def test_training_twice_gives_the_same_artifact_hash(train_frame, config, tmp_path):
     """Same data and config, same bytes: the test behind 'training is reproducible'."""
     first = save_model(train(train_frame, config), tmp_path / "first.skops")
     second = save_model(train(train_frame, config), tmp_path / "second.skops")
     assert first == second
+
+
+# --8<-- [end:reproducible]
 
 
 def test_training_refuses_data_that_breaks_the_contract(train_frame, config):
