@@ -28,6 +28,7 @@ from churn.features import FEATURES
 PROBABILITY = "churn_probability"
 
 
+# --8<-- [start:score]
 def score_frame(model: Pipeline, frame: pd.DataFrame) -> pd.DataFrame:
     """Check rows against the scoring contract, then score every one of them.
 

@@ -218,12 +218,6 @@ class Registry:
         """
         found = self._version(version)
         tags = found.tags
-        # A copy per version under root; re-copied on every call, so a local file
-        # that was changed is replaced by the registered one.
-        folder = self.root / "downloads" / self.model_name / str(found.version)
-        path = self.client.download_artifacts(
-            found.run_id, tags["model_file"], str(folder)
-        )
         alias = next((a for a in (CHAMPION, CHALLENGER) if a in found.aliases), None)
         return ModelRef(
             name=self.model_name,
@@ -232,9 +226,24 @@ class Registry:
             run_id=found.run_id,
             sha256=tags["sha256"],
             data_hash=tags["data_hash"],
-            path=Path(path),
+            path=self._local_file(found.run_id, tags["model_file"]),
             metrics=self.client.get_run(found.run_id).data.metrics,
         )
+
+    def _local_file(self, run_id: str, name: str) -> Path:
+        """Find a run's model file under root, wherever root was when it was logged.
+
+        MLflow records absolute artifact paths, so a registry folder copied into a
+        container (or mounted read-only at /models) would point at the old place.
+        Files are found by their fixed layout under root instead, with nothing
+        written; the hash check in `load` still refuses a changed file. Only a
+        registry whose artifacts live elsewhere (a server) is downloaded from.
+        """
+        path = self.root / "artifacts" / self.model_name / run_id / "artifacts" / name
+        if path.is_file():
+            return path
+        folder = self.root / "downloads" / self.model_name / run_id
+        return Path(self.client.download_artifacts(run_id, name, str(folder)))
 
     def _by_alias(self, alias: str) -> ModelRef | None:
         version = self.client.get_registered_model(self.model_name).aliases.get(alias)

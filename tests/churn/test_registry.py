@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import platform
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -181,3 +182,35 @@ def test_register_refuses_unknown_and_foreign_runs(registry):
     foreign = registry.client.create_run(experiment).info.run_id
     with pytest.raises(RegistryError, match=r"no tag\(s\) \['sha256'"):
         registry.register(foreign)
+
+
+def test_a_moved_registry_still_serves_its_champion(
+    registered, tmp_path, model, test_frame
+):
+    # MLflow stores absolute artifact paths; a registry copied into a container or
+    # mounted read-only elsewhere must still find its files, and write nothing.
+    registry, v1, _ = registered
+    registry.promote(v1)
+    moved = tmp_path / "models"
+    shutil.copytree(registry.root, moved)
+    moved.chmod(0o555)  # read-only, as the Kubernetes manifest mounts it
+    try:
+        elsewhere = Registry(moved, registry.model_name)
+        ref = elsewhere.champion()
+        assert ref.path.is_relative_to(moved)
+        rows = test_frame[FEATURES]
+        loaded = elsewhere.load(ref)
+        assert (loaded.predict_proba(rows) == model.predict_proba(rows)).all()
+    finally:
+        moved.chmod(0o755)
+
+
+def test_artifacts_not_under_the_root_are_downloaded(registered, tmp_path):
+    # A copy without the model files: they are fetched from where MLflow recorded
+    # them (here the original folder; for a server, the server).
+    registry, v1, _ = registered
+    copy = tmp_path / "copy"
+    shutil.copytree(registry.root, copy, ignore=shutil.ignore_patterns("*.skops"))
+    ref = Registry(copy, registry.model_name).get(v1)
+    assert ref.path.is_relative_to(copy / "downloads")
+    assert sha256(ref.path) == ref.sha256

@@ -12,7 +12,19 @@ from pathlib import Path
 from tests.paths import ROOT
 
 # What a build reads besides docs/: the config, theme overrides, included files.
-SOURCES = ["mkdocs.yml", "docs", "snippets", "overrides", "CONTRIBUTING.md"]
+SOURCES = [
+    "mkdocs.yml",
+    "docs",
+    "snippets",
+    "overrides",
+    "CONTRIBUTING.md",
+    "package.json",
+    "Dockerfile",
+    ".dockerignore",
+    "deploy",
+    ".github",
+    "tests",
+]
 
 
 @dataclass(frozen=True)
