@@ -1,24 +1,55 @@
-"""Run every benchmark, print a Markdown table, and write it to reports/bench.md."""
+"""Run the benchmarks, print a Markdown report, and write it to reports/bench.md.
+
+``python -m benchmarks`` runs all of them; ``--only site`` or ``--only service`` one.
+The service benchmark also writes docs/capstone/generated/performance.md, the
+fragment the capstone's pages include.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import site_build
 from benchmarks.timing import markdown_table
 
-REPORT = Path(__file__).resolve().parent.parent / "reports" / "bench.md"
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "reports" / "bench.md"
+FRAGMENT = ROOT / "docs" / "capstone" / "generated" / "performance.md"
+BENCHMARKS = ("site", "service")
 
 
-def main() -> None:
-    """Run the benchmarks and write the report."""
-    results = [site_build.run()]
+def _site() -> str:
+    table = markdown_table([site_build.run()])
+    return f"## Site build\n\nMedians of interleaved runs.\n\n{table}"
+
+
+def _service() -> str:
+    # Imported here: `--only site` should not pay for pandas, scikit-learn and Dask.
+    from benchmarks import service
+
+    report = service.run()
+    FRAGMENT.parent.mkdir(parents=True, exist_ok=True)
+    FRAGMENT.write_text(service.fragment(report, service.machine()), encoding="utf-8")
+    print(f"written to {FRAGMENT}")
+    return f"## Service\n\n{service.markdown(report)}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the chosen benchmarks and write the report."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
+    chosen = parser.parse_args(argv).only
+    runs = {"site": _site, "service": _service}
+    sections = [runs[name]() for name in BENCHMARKS if chosen in (None, name)]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = f"# Benchmarks\n\n{stamp}, Python {platform.python_version()}, "
-    header += f"{platform.machine()}, medians of interleaved runs.\n\n"
-    report = header + markdown_table(results) + "\n"
+    header += f"{platform.machine()}, {os.cpu_count()} cores.\n\n"
+    report = header + "\n\n".join(sections) + "\n"
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(report)
     print(report)
