@@ -28,14 +28,17 @@ each with its own model and its own metrics registry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -53,17 +56,26 @@ from prometheus_client import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from churn.artifacts import load_model
-from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
+from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS, generate
 from churn.features import FEATURES
+from churn.microbatch import MicroBatcher
+from churn.scorer import RowScorer, check_parity
 
 logger = logging.getLogger(__name__)
+PROBE_ROWS = 500  # enough rows to meet every category of every feature
 
 
 @dataclass(frozen=True)
 class LoadedModel:
-    """A model together with what identifies it: what `GET /metadata` reports."""
+    """A model together with what identifies it: what `GET /metadata` reports.
+
+    Creating one builds the model's fast path (`churn.scorer.RowScorer`) and proves
+    it scores a probe sample exactly as the pipeline does; a model that fails the
+    proof is never served.
+    """
 
     model: Pipeline
     name: str
@@ -71,6 +83,18 @@ class LoadedModel:
     alias: str | None
     sha256: str
     data_hash: str
+    scorer: RowScorer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scorer = RowScorer.from_pipeline(self.model)
+        check_parity(scorer, self.model, _probe())
+        object.__setattr__(self, "scorer", scorer)  # frozen: set once, here
+
+
+@cache
+def _probe() -> pd.DataFrame:
+    """Generated customers on which every loaded model's fast path is checked."""
+    return generate(PROBE_ROWS, seed=0)[FEATURES]
 
 
 Loader = Callable[[], LoadedModel]
@@ -328,10 +352,9 @@ def reload_model(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONRespon
 def _score(
     loaded: LoadedModel, customers: list[Customer], metrics: _Metrics
 ) -> list[Prediction]:
-    """Score customers with one model, building the columns the pipeline expects."""
-    rows = [customer.model_dump(include=set(FEATURES)) for customer in customers]
-    frame = pd.DataFrame(rows, columns=FEATURES)
-    probabilities = loaded.model.predict_proba(frame)[:, 1]
+    """Score customers with one model through its fast path, in one call."""
+    records = [customer.model_dump(include=set(FEATURES)) for customer in customers]
+    probabilities = loaded.scorer.churn_probability(records)
     metrics.predictions.inc(len(customers))
     for probability in probabilities:
         metrics.probability.observe(probability)
@@ -345,26 +368,44 @@ def _score(
     ]
 
 
+def _score_current(app: FastAPI) -> Callable[[list[Customer]], list[Prediction]]:
+    """Score a micro-batch with the model current when the batch starts."""
+
+    def score(customers: list[Customer]) -> list[Prediction]:
+        loaded = app.state.model_holder.loaded
+        if loaded is None:  # only if a model was never loaded: requests got 503
+            raise ModelLoadError(app.state.model_holder.reason)
+        return _score(loaded, customers, app.state.metrics)
+
+    return score
+
+
 @router.post("/predict", responses=UNAVAILABLE)
-def predict(
+async def predict(
     customer: Customer,
     loaded: Annotated[LoadedModel, Depends(_loaded)],
     request: Request,
 ) -> Prediction:
-    """Return the churn probability of one customer."""
-    return _score(loaded, [customer], request.app.state.metrics)[0]
+    """Return the churn probability of one customer.
+
+    Concurrent requests are scored together (`churn.microbatch`): one model call
+    answers every customer that arrived while the previous call ran.
+    """
+    return await request.app.state.batcher.submit(customer)
 
 
 @router.post("/predict/batch", responses=UNAVAILABLE)
-def predict_batch(
+async def predict_batch(
     batch: Batch,
     loaded: Annotated[LoadedModel, Depends(_loaded)],
     request: Request,
 ) -> BatchPrediction:
     """Return the churn probabilities of up to 1,000 customers, in order."""
-    return BatchPrediction(
-        predictions=_score(loaded, batch.records, request.app.state.metrics)
+    metrics = request.app.state.metrics
+    predictions = await asyncio.get_running_loop().run_in_executor(
+        request.app.state.scoring, _score, loaded, batch.records, metrics
     )
+    return BatchPrediction(predictions=predictions)
 
 
 # --8<-- [end:predict]
@@ -449,10 +490,24 @@ async def _observe(
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the model at startup; a failure leaves the app up but not ready."""
+    """Load the model at startup; a failure leaves the app up but not ready.
+
+    Model calls run on one thread of their own, so the event loop stays free to
+    read requests while a batch is scored. That thread uses one OpenMP thread: on a
+    server, concurrency comes from requests, and a thread team started for every
+    small call costs more than it saves.
+    """
     with suppress(ModelLoadError):
         app.state.model_holder.reload()
-    yield
+    with ThreadPoolExecutor(1, "scoring", _one_openmp_thread) as scoring:
+        app.state.scoring = scoring
+        app.state.batcher = MicroBatcher(_score_current(app), scoring)
+        yield
+
+
+def _one_openmp_thread() -> None:
+    """Limit OpenMP in the calling thread (the scoring thread) to one thread."""
+    threadpool_limits(limits=1, user_api="openmp")
 
 
 def create_app(loader: Loader) -> FastAPI:

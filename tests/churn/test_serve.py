@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import logging
@@ -21,7 +22,14 @@ from churn.artifacts import sha256
 from churn.config import Config
 from churn.data import FEATURE_COLUMNS, ID, ID_COLUMN
 from churn.features import FEATURES
-from churn.serve import Customer, LoadedModel, create_app, file_loader
+from churn.serve import (
+    Customer,
+    LoadedModel,
+    ModelLoadError,
+    _score_current,
+    create_app,
+    file_loader,
+)
 from churn.train import build_pipeline
 
 MISSING = object()  # marks a field to delete from a request
@@ -34,6 +42,13 @@ def loaded(model: Any, version: str = "1") -> LoadedModel:
 
 def fixed(model: Any, version: str = "1") -> Callable[[], LoadedModel]:
     return lambda: loaded(model, version)
+
+
+def with_classifier(served: LoadedModel, classifier: Any) -> LoadedModel:
+    """The same loaded model, its fast path calling another classifier."""
+    scorer = dataclasses.replace(served.scorer, classifier=classifier)
+    object.__setattr__(served, "scorer", scorer)  # a test's surgery on a frozen object
+    return served
 
 
 @pytest.fixture
@@ -335,11 +350,22 @@ def test_each_app_has_its_own_metrics(client: TestClient, model: Pipeline) -> No
     assert metric(client.get("/metrics").text, "http_requests_total", **labels) == 1
 
 
-def test_a_failing_model_gives_500_counted_and_logged(
-    rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
-) -> None:
-    unfitted = build_pipeline(Config())  # predict_proba raises NotFittedError
+def test_an_unfitted_model_is_refused_at_load() -> None:
+    unfitted = build_pipeline(Config())
     with TestClient(create_app(fixed(unfitted))) as client:
+        response = client.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["reason"].startswith("NotFittedError: This Pipeline")
+
+
+def test_a_failing_model_gives_500_counted_and_logged(
+    model: Pipeline, rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    def failing() -> LoadedModel:
+        # A scorer whose classifier is gone: every model call raises.
+        return with_classifier(loaded(model), None)
+
+    with TestClient(create_app(failing)) as client:
         response = client.post("/predict", json=rows[0], headers={"X-Request-ID": "r1"})
         text = client.get("/metrics").text
     assert response.status_code == 500
@@ -488,36 +514,38 @@ def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
 
 
 class Paused:
-    """Wraps a model; each prediction waits until the test releases it."""
+    """Wraps a classifier; each prediction waits until the test releases it."""
 
-    def __init__(self, model: Pipeline) -> None:
-        self.model = model
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def predict_proba(self, frame: pd.DataFrame) -> Any:
+    def predict_proba(self, features: Any) -> Any:
         """Signal that a prediction started, wait for release, then predict."""
         self.entered.set()
         self.release.wait(timeout=60)  # a guard against a hung test, not a check
-        return self.model.predict_proba(frame)
+        return self.classifier.predict_proba(features)
 
 
 def test_a_request_in_flight_finishes_on_the_model_it_started_with(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
-    paused = Paused(model)
-    models = iter([loaded(paused, "1"), loaded(model, "2")])
+    first = loaded(model, "1")
+    paused = Paused(first.scorer.classifier)
+    models = iter([with_classifier(first, paused), loaded(model, "2")])
     app = create_app(lambda: next(models))
-    with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
+    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
         in_flight = pool.submit(client.post, "/predict", json=rows[0])
         paused.entered.wait(timeout=60)
         try:
             reload = client.post("/admin/reload").json()
-            after = client.post("/predict", json=rows[0]).json()
+            # Queued behind the paused batch; scored by the model current then.
+            after = pool.submit(client.post, "/predict", json=rows[0])
         finally:
             paused.release.set()
         response = in_flight.result()
-    assert reload["model_version"] == after["model_version"] == "2"
+    assert reload["model_version"] == after.result().json()["model_version"] == "2"
     assert response.status_code == 200
     assert response.json()["model_version"] == "1"
 
@@ -537,3 +565,11 @@ def test_requests_during_reloads_all_succeed(
     assert [r.status_code for r in responses] == [200] * 40
     versions = {r.json()["model_version"] for r in responses}
     assert versions <= {str(v) for v in range(1, 7)}
+
+
+def test_a_batch_without_a_model_fails_with_the_reason() -> None:
+    # Requests never get this far (they get 503 first); the guard is for callers
+    # of the scoring function itself.
+    app = create_app(fixed(build_pipeline(Config())))
+    with pytest.raises(ModelLoadError, match="model not loaded yet"):
+        _score_current(app)([])
