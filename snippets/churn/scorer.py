@@ -1,13 +1,13 @@
 """The serving fast path: the fitted pipeline's own arithmetic, on plain records.
 
 Scoring one customer through the pipeline costs about 10 ms, and most of it is not
-arithmetic: the `ColumnTransformer` builds and checks a `DataFrame` for a single row.
-`RowScorer` reads the numbers the fitted preprocessor learned (the scaler's means and
-scales, the encoder's categories) and applies them to plain dictionaries with NumPy,
-then calls the same fitted classifier. Nothing is learned or re-implemented twice:
-the parameters come from the trained pipeline, and `check_parity` proves, on every
-load, that both paths compute the same values. A model whose preprocessor this
-module does not understand is refused, never scored approximately.
+arithmetic: the `ColumnTransformer` builds and checks a `DataFrame` for a single row,
+and the classifier makes a Python call per tree. `RowScorer` reads the numbers the
+fitted pipeline learned (the scaler's means and scales, the encoder's categories,
+the trees' nodes) and applies them to plain dictionaries with NumPy. Nothing is
+learned twice: every parameter comes from the trained pipeline, and `check_parity`
+proves, on every load, that both paths compute the same values to the last bit. A
+model this module does not understand is refused, never scored approximately.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from churn.features import BOOLEAN_FEATURES, CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from churn.trees import Trees, compile_trees
 
 Record = Mapping[str, Any]
+# Up to this many rows the compiled trees are faster than the classifier's own
+# predict_proba; beyond it, the classifier is (measured: benchmarks/service.py).
+TREES_UP_TO = 32
 
 
 class ParityError(ValueError):
@@ -41,13 +45,16 @@ class RowScorer:
         mean: The scaler's learned mean of each numeric feature.
         scale: The scaler's learned scale of each numeric feature.
         categories: The encoder's learned categories, one tuple per feature.
-        classifier: The pipeline's fitted final step.
+        classifier: The pipeline's fitted classifier: fastest for many rows.
+        trees: The same classifier's trees, compiled (`churn.trees`): fastest for
+            a few rows, where the classifier's cost per call dominates.
     """
 
     mean: np.ndarray
     scale: np.ndarray
     categories: tuple[tuple[str, ...], ...]
     classifier: Any
+    trees: Trees
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> RowScorer:
@@ -56,6 +63,7 @@ class RowScorer:
         Raises:
             NotFittedError: If the pipeline has not been fitted.
             ParityError: If the pipeline's preprocessing is not the expected one.
+            UnsupportedModelError: If its classifier cannot be compiled.
         """
         check_is_fitted(pipeline)
         features = pipeline.steps[0][1]
@@ -65,6 +73,7 @@ class RowScorer:
             scale=np.asarray(scaler.scale_, dtype=float),
             categories=tuple(tuple(c) for c in encoder.categories_),
             classifier=pipeline.steps[-1][1],
+            trees=compile_trees(pipeline.steps[-1][1]),
         )
 
     def encode(self, records: Sequence[Record]) -> np.ndarray:
@@ -85,7 +94,10 @@ class RowScorer:
 
     def churn_probability(self, records: Sequence[Record]) -> np.ndarray:
         """Return the probability of churn for each record, in order."""
-        return self.classifier.predict_proba(self.encode(records))[:, 1]
+        features = self.encode(records)
+        if len(records) <= TREES_UP_TO:
+            return self.trees.churn_probability(features)
+        return self.classifier.predict_proba(features)[:, 1]
 
 
 # --8<-- [end:scorer]
@@ -125,7 +137,8 @@ def check_parity(scorer: RowScorer, pipeline: Pipeline, frame: pd.DataFrame) -> 
         frame: Rows with every feature column, e.g. a sample of generated data.
 
     Raises:
-        ParityError: Naming the first feature column or the row that differs.
+        ParityError: Naming the first feature column, or the scoring path and the
+            row, that differs.
     """
     records = frame.to_dict(orient="records")
     expected = pipeline.steps[0][1].transform(frame)
@@ -138,10 +151,15 @@ def check_parity(scorer: RowScorer, pipeline: Pipeline, frame: pd.DataFrame) -> 
             name = pipeline.steps[0][1].get_feature_names_out()[column]
             raise ParityError(f"feature {name!r} differs from the pipeline's")
     reference = pipeline.predict_proba(frame)[:, 1]
-    differs = np.flatnonzero(scorer.churn_probability(records) != reference)
-    if differs.size:
-        row = differs[0]
-        raise ParityError(f"probability of row {row} differs from the pipeline's")
+    both = {
+        "compiled trees": scorer.trees.churn_probability(encoded),
+        "classifier": scorer.classifier.predict_proba(encoded)[:, 1],
+    }
+    for path, probabilities in both.items():
+        differs = np.flatnonzero(probabilities != reference)
+        if differs.size:
+            row = differs[0]
+            raise ParityError(f"{path}: probability of row {row} differs")
 
 
 # --8<-- [end:parity]

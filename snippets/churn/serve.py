@@ -34,8 +34,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,13 +55,14 @@ from prometheus_client import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churn.artifacts import load_model
 from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS, generate
 from churn.features import FEATURES
 from churn.microbatch import MicroBatcher
-from churn.scorer import RowScorer, check_parity
+from churn.scorer import TREES_UP_TO, RowScorer, check_parity
 
 logger = logging.getLogger(__name__)
 PROBE_ROWS = 500  # enough rows to meet every category of every feature
@@ -401,10 +401,9 @@ async def predict_batch(
     request: Request,
 ) -> BatchPrediction:
     """Return the churn probabilities of up to 1,000 customers, in order."""
+    # Up to 1,000 rows take milliseconds: score them off the event loop.
     metrics = request.app.state.metrics
-    predictions = await asyncio.get_running_loop().run_in_executor(
-        request.app.state.scoring, _score, loaded, batch.records, metrics
-    )
+    predictions = await asyncio.to_thread(_score, loaded, batch.records, metrics)
     return BatchPrediction(predictions=predictions)
 
 
@@ -458,25 +457,51 @@ def _labels(request: Request) -> tuple[str, str]:
     return template, method
 
 
-async def _observe(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Count, time and log every request, and tag it with a request ID."""
-    given = request.headers.get("x-request-id", "")
-    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    start = time.perf_counter()
-    try:
-        response = await call_next(request)
-    except Exception:
-        logger.exception("event=unhandled_error request_id=%s", request_id)
-        response = JSONResponse({"detail": "internal error"}, 500)
-    elapsed = time.perf_counter() - start
-    route, method = _labels(request)
-    status = str(response.status_code)
-    app_metrics: _Metrics = request.app.state.metrics
+class _Observe:
+    """Count, time and log every request, and tag it with a request ID.
+
+    A plain ASGI middleware: it wraps `send` to read the status and add the header,
+    and costs a few microseconds, where a `BaseHTTPMiddleware` would start a task
+    and two streams for every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        status = 500
+        started = False
+
+        async def tagged(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status, started = message["status"], True
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, tagged)
+        except Exception:
+            logger.exception("event=unhandled_error request_id=%s", request_id)
+            if started:  # part of the answer is sent: nothing sensible to add
+                raise
+            error = JSONResponse({"detail": "internal error"}, 500)
+            await error(scope, receive, tagged)
+        _record(scope, str(status), request_id, time.perf_counter() - start)
+
+
+def _record(scope: Scope, status: str, request_id: str, elapsed: float) -> None:
+    """Update the request metrics and write the request's log line."""
+    route, method = _labels(Request(scope))
+    app_metrics: _Metrics = scope["app"].state.metrics
     app_metrics.requests.labels(route, method, status).inc()
     app_metrics.latency.labels(route, method, status).observe(elapsed)
-    response.headers["X-Request-ID"] = request_id
     logger.info(
         "request_id=%s method=%s route=%s status=%s duration_ms=%.2f",
         request_id,
@@ -485,29 +510,15 @@ async def _observe(
         status,
         elapsed * 1000,
     )
-    return response
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the model at startup; a failure leaves the app up but not ready.
-
-    Model calls run on one thread of their own, so the event loop stays free to
-    read requests while a batch is scored. That thread uses one OpenMP thread: on a
-    server, concurrency comes from requests, and a thread team started for every
-    small call costs more than it saves.
-    """
+    """Load the model at startup; a failure leaves the app up but not ready."""
     with suppress(ModelLoadError):
         app.state.model_holder.reload()
-    with ThreadPoolExecutor(1, "scoring", _one_openmp_thread) as scoring:
-        app.state.scoring = scoring
-        app.state.batcher = MicroBatcher(_score_current(app), scoring)
-        yield
-
-
-def _one_openmp_thread() -> None:
-    """Limit OpenMP in the calling thread (the scoring thread) to one thread."""
-    threadpool_limits(limits=1, user_api="openmp")
+    app.state.batcher = MicroBatcher(_score_current(app), max_batch=TREES_UP_TO)
+    yield
 
 
 def create_app(loader: Loader) -> FastAPI:
@@ -529,6 +540,6 @@ def create_app(loader: Loader) -> FastAPI:
 
     app.state.model_holder = ModelHolder(loader, on_swap)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.middleware("http")(_observe)
+    app.add_middleware(_Observe)
     app.include_router(router)
     return app

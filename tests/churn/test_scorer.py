@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -22,7 +23,7 @@ from churn.features import (
     NUMERIC_FEATURES,
     build_preprocessor,
 )
-from churn.scorer import ParityError, RowScorer, check_parity
+from churn.scorer import TREES_UP_TO, ParityError, RowScorer, check_parity
 from churn.train import build_pipeline
 
 
@@ -83,20 +84,42 @@ def test_check_parity_finds_a_missing_feature_column(
         check_parity(fewer, model, rows)
 
 
-def test_check_parity_finds_a_different_classifier(
-    scorer: RowScorer, model: Pipeline, rows: pd.DataFrame, train_frame: pd.DataFrame
+@pytest.fixture(scope="module")
+def other(train_frame: pd.DataFrame) -> Pipeline:
+    """Another model, trained with another seed on fewer rows."""
+    rows = train_frame.head(500)
+    return build_pipeline(Config(seed=99)).fit(rows[FEATURES], rows[TARGET])
+
+
+@pytest.mark.parametrize(
+    ("part", "path"), [("classifier", "classifier"), ("trees", "compiled trees")]
+)
+def test_check_parity_names_the_scoring_path_that_differs(
+    scorer: RowScorer,
+    model: Pipeline,
+    rows: pd.DataFrame,
+    other: Pipeline,
+    part: str,
+    path: str,
 ) -> None:
-    other = build_pipeline(Config(seed=99)).fit(
-        train_frame[FEATURES].head(500), train_frame[TARGET].head(500)
+    swapped = dataclasses.replace(
+        scorer, **{part: getattr(RowScorer.from_pipeline(other), part)}
     )
-    swapped = dataclasses.replace(scorer, classifier=other.steps[-1][1])
-    with pytest.raises(ParityError, match="probability of row 0 differs"):
+    with pytest.raises(ParityError, match=f"^{path}: probability of row 0 differs"):
         check_parity(swapped, model, rows)
+
+
+@pytest.mark.parametrize("n", [1, TREES_UP_TO, TREES_UP_TO + 1, 300])
+def test_both_scoring_paths_match_the_pipeline(
+    scorer: RowScorer, model: Pipeline, rows: pd.DataFrame, n: int
+) -> None:
+    fast = scorer.churn_probability(rows.head(n).to_dict(orient="records"))
+    assert np.array_equal(fast, model.predict_proba(rows.head(n))[:, 1])
 
 
 def fitted(features: object, frame: pd.DataFrame) -> Pipeline:
     """A quick pipeline with the given preprocessing, fitted on a few rows."""
-    model = LogisticRegression(max_iter=2_000)  # raw numbers converge slowly
+    model = HistGradientBoostingClassifier(max_iter=5)
     pipeline = Pipeline([("features", features), ("model", model)])
     return pipeline.fit(frame[FEATURES].head(400), frame[TARGET].head(400))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 import json
@@ -26,6 +27,7 @@ from churn.serve import (
     Customer,
     LoadedModel,
     ModelLoadError,
+    _Observe,
     _score_current,
     create_app,
     file_loader,
@@ -44,9 +46,9 @@ def fixed(model: Any, version: str = "1") -> Callable[[], LoadedModel]:
     return lambda: loaded(model, version)
 
 
-def with_classifier(served: LoadedModel, classifier: Any) -> LoadedModel:
-    """The same loaded model, its fast path calling another classifier."""
-    scorer = dataclasses.replace(served.scorer, classifier=classifier)
+def with_trees(served: LoadedModel, trees: Any) -> LoadedModel:
+    """The same loaded model, its fast path for a few rows calling other trees."""
+    scorer = dataclasses.replace(served.scorer, trees=trees)
     object.__setattr__(served, "scorer", scorer)  # a test's surgery on a frozen object
     return served
 
@@ -362,8 +364,8 @@ def test_a_failing_model_gives_500_counted_and_logged(
     model: Pipeline, rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     def failing() -> LoadedModel:
-        # A scorer whose classifier is gone: every model call raises.
-        return with_classifier(loaded(model), None)
+        # A scorer whose trees are gone: every single-record call raises.
+        return with_trees(loaded(model), None)
 
     with TestClient(create_app(failing)) as client:
         response = client.post("/predict", json=rows[0], headers={"X-Request-ID": "r1"})
@@ -514,38 +516,38 @@ def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
 
 
 class Paused:
-    """Wraps a classifier; each prediction waits until the test releases it."""
+    """Wraps compiled trees; each prediction waits until the test releases it."""
 
-    def __init__(self, classifier: Any) -> None:
-        self.classifier = classifier
+    def __init__(self, trees: Any) -> None:
+        self.trees = trees
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def predict_proba(self, features: Any) -> Any:
+    def churn_probability(self, features: Any) -> Any:
         """Signal that a prediction started, wait for release, then predict."""
         self.entered.set()
         self.release.wait(timeout=60)  # a guard against a hung test, not a check
-        return self.classifier.predict_proba(features)
+        return self.trees.churn_probability(features)
 
 
 def test_a_request_in_flight_finishes_on_the_model_it_started_with(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
     first = loaded(model, "1")
-    paused = Paused(first.scorer.classifier)
-    models = iter([with_classifier(first, paused), loaded(model, "2")])
+    paused = Paused(first.scorer.trees)
+    models = iter([with_trees(first, paused), loaded(model, "2")])
     app = create_app(lambda: next(models))
-    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
+    with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
         in_flight = pool.submit(client.post, "/predict", json=rows[0])
         paused.entered.wait(timeout=60)
         try:
-            reload = client.post("/admin/reload").json()
-            # Queued behind the paused batch; scored by the model current then.
-            after = pool.submit(client.post, "/predict", json=rows[0])
+            # What a reload does, from another thread, while the batch is scored.
+            reloaded = app.state.model_holder.reload()
         finally:
             paused.release.set()
         response = in_flight.result()
-    assert reload["model_version"] == after.result().json()["model_version"] == "2"
+        after = client.post("/predict", json=rows[0]).json()
+    assert reloaded.version == after["model_version"] == "2"
     assert response.status_code == 200
     assert response.json()["model_version"] == "1"
 
@@ -573,3 +575,26 @@ def test_a_batch_without_a_model_fails_with_the_reason() -> None:
     app = create_app(fixed(build_pipeline(Config())))
     with pytest.raises(ModelLoadError, match="model not loaded yet"):
         _score_current(app)([])
+
+
+def test_an_error_after_the_answer_started_is_raised_not_answered_twice(
+    model: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def streams_then_fails(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("failed mid-answer")
+
+    async def record(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    app = create_app(fixed(model))
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "app": app}
+    with pytest.raises(RuntimeError, match="failed mid-answer"):
+        asyncio.run(_Observe(streams_then_fails)(scope, receive, record))
+    assert [message["status"] for message in sent] == [200]  # one start, no 500
+    assert "event=unhandled_error" in caplog.text
