@@ -58,8 +58,8 @@ BATCH = BatchResult(
 )
 REPORT = ServiceReport(
     floor=latency(20.0, 25.0),
-    frame_only=latency(0.7, 0.9),
-    predict_only=latency(19.0, 24.0),
+    micro_batch=latency(30.0, 35.0),
+    pipeline=latency(100.0, 120.0),
     http=http_result(CLIENT_OUTPUT, startup_s=12.5),
     batch=BATCH,
 )
@@ -136,10 +136,13 @@ def test_the_load_command_is_one_the_client_accepts(tmp_path):
 
 def test_markdown_has_every_row_ratio_and_the_verdict():
     text = markdown(REPORT)
-    assert (
-        "| in-process: DataFrame + `predict_proba` | 100 | 20.00 | 25.00 | 25.00 |"
-        in (text)
+    floor = (
+        "| in-process: fast path, 1 record (the floor) | 100 | 20.00 | 25.00 | 25.00 |"
     )
+    assert floor in text
+    assert "| in-process: fast path, 8 records in one call | 100 | 30.00 |" in text
+    assert "pipeline `predict_proba`, 1-row DataFrame | 100 | 100.00 |" in text
+    assert "x5.0 faster than the pipeline" in text
     assert (
         "| HTTP `POST /predict`, 8 concurrent | 100 | 200.00 | 400.00 | 400.00 " in text
     )
