@@ -1,8 +1,9 @@
 """Run the benchmarks, print a Markdown report, and write it to reports/bench.md.
 
-``python -m benchmarks`` runs all of them; ``--only site`` or ``--only service`` one.
+``python -m benchmarks`` runs all of them; ``--only site`` (or another name) one.
 The service benchmark also writes docs/capstone/generated/performance.md, the
-fragment the capstone's pages include.
+fragment the capstone's pages include; the batching benchmark writes
+docs/skills/generated/batching.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from benchmarks.timing import markdown_table
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "bench.md"
 FRAGMENT = ROOT / "docs" / "capstone" / "generated" / "performance.md"
-BENCHMARKS = ("site", "service")
+BATCHING_FRAGMENT = ROOT / "docs" / "skills" / "generated" / "batching.md"
+BENCHMARKS = ("site", "service", "batching")
 
 
 def _site() -> str:
@@ -39,12 +41,23 @@ def _service() -> str:
     return f"## Service\n\n{service.markdown(report)}"
 
 
+def _batching() -> str:
+    from benchmarks import batching  # pandas and scikit-learn: only when chosen
+
+    report = batching.run()
+    BATCHING_FRAGMENT.parent.mkdir(parents=True, exist_ok=True)
+    text = batching.fragment(report, batching.provenance())
+    BATCHING_FRAGMENT.write_text(text, encoding="utf-8")
+    print(f"written to {BATCHING_FRAGMENT}")
+    return f"## Batching and caching\n\n{batching.markdown(report)}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the chosen benchmarks and write the report."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
     chosen = parser.parse_args(argv).only
-    runs = {"site": _site, "service": _service}
+    runs = {"site": _site, "service": _service, "batching": _batching}
     sections = [runs[name]() for name in BENCHMARKS if chosen in (None, name)]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = f"# Benchmarks\n\n{stamp}, Python {platform.python_version()}, "

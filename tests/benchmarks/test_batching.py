@@ -1,0 +1,165 @@
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from benchmarks.batching import (
+    BASELINE,
+    VARIANTS,
+    BatchingReport,
+    Counted,
+    Run,
+    Settings,
+    VariantResult,
+    drive,
+    fragment,
+    markdown,
+    measure,
+    provenance,
+    request_stream,
+    run,
+)
+from churn.data import generate
+from skills.cache import cache_key
+
+TINY = Settings(
+    train_rows=400,
+    requests=24,
+    distinct=6,
+    concurrency=4,
+    max_batch=4,
+    max_wait_ms=1.0,
+    repeats=1,
+)
+
+
+def double(records):
+    return [float(record["x"]) * 2 for record in records]
+
+
+@pytest.fixture(scope="module")
+def tiny_report() -> BatchingReport:
+    """A real run on a small model and a short stream; only counts are asserted."""
+    return run(TINY)
+
+
+def test_the_stream_asks_every_customer_equally_often_in_a_seeded_order():
+    customers = generate(TINY.distinct, seed=1)
+    stream = request_stream(customers, TINY)
+    assert len(stream) == TINY.requests
+    keys = [cache_key("v", record) for record in stream]
+    assert {keys.count(key) for key in keys} == {TINY.requests // TINY.distinct}
+    assert stream == request_stream(customers, TINY)
+    assert stream != request_stream(customers, Settings(**{**vars(TINY), "seed": 8}))
+
+
+def test_drive_sends_each_record_once_and_times_each_request():
+    answered = []
+
+    async def answer(record):
+        answered.append(record["x"])
+        await asyncio.sleep(0)
+        return 0.0
+
+    stream = [{"x": i} for i in range(10)]
+    seconds, latencies = asyncio.run(drive(answer, stream, concurrency=3))
+    assert sorted(answered) == list(range(10))
+    assert len(latencies) == 10
+    assert seconds > 0
+
+
+def test_counted_counts_calls_and_rows():
+    counted = Counted(double)
+    assert counted([{"x": 1}, {"x": 2}]) == [2.0, 4.0]
+    counted([{"x": 3}])
+    assert (counted.calls, counted.rows) == (2, 3)
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_every_variant_gives_every_caller_the_model_answer(name):
+    stream = [{"x": i % 5} for i in range(20)]
+    answers = []
+
+    def recording(records):
+        scores = double(records)
+        answers.extend(zip((r["x"] for r in records), scores, strict=True))
+        return scores
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        result = measure(VARIANTS[name], recording, executor, stream, TINY)
+    assert len(result.latencies_ms) == len(stream)
+    assert all(score == x * 2 for x, score in answers)
+
+
+def test_a_real_run_counts_what_each_variant_sent_to_the_model(tiny_report):
+    by_name = {v.name: v for v in tiny_report.variants}
+    assert list(by_name) == list(VARIANTS)
+    assert tiny_report.variants[0].name == BASELINE
+    customers = request_stream(generate(TINY.distinct, TINY.seed + 1), TINY)
+    unique = len({cache_key("v", record) for record in customers})
+
+    per_request = by_name[BASELINE]
+    assert (per_request.calls, per_request.rows) == (TINY.requests, TINY.requests)
+    batched = by_name["micro-batched"]
+    assert batched.rows == TINY.requests
+    assert TINY.requests / TINY.max_batch <= batched.calls < TINY.requests
+    assert (by_name["cached"].calls, by_name["cached"].rows) == (unique, unique)
+    both = by_name["cached + micro-batched"]
+    assert both.rows == unique
+    assert both.calls <= unique
+    assert all(v.latency.count == TINY.requests for v in tiny_report.variants)
+
+
+def test_the_real_run_renders_as_a_table(tiny_report):
+    text = markdown(tiny_report)
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(VARIANTS)  # the header, then one per variant
+    assert "24 single-record requests from 4 concurrent clients" in text
+
+
+def result(name: str, seconds: float, calls: int, rows: int) -> VariantResult:
+    runs = (Run(seconds, (1.0, 2.0, 3.0, 4.0), calls, rows),)
+    return VariantResult(name, runs)
+
+
+REPORT = BatchingReport(
+    settings=Settings(requests=4, distinct=2, repeats=1),
+    variants=(result(BASELINE, 2.0, 4, 4), result("micro-batched", 0.5, 1, 4)),
+)
+
+
+def test_medians_over_runs():
+    two = VariantResult("v", (Run(1.0, (1.0,), 3, 3), Run(4.0, (5.0,), 1, 1)))
+    assert two.requests_per_s == pytest.approx((1.0 + 0.25) / 2)
+    assert (two.calls, two.rows) == (1, 1)  # median_low: a count that happened
+    assert two.latency.count == 2
+
+
+def test_table_shows_throughput_and_the_ratio_to_the_baseline():
+    lines = markdown(REPORT).splitlines()
+    assert lines[-2] == "| one call per request | 4 | 4 | 2 | x1.0 | 2.0 | 4.0 |"
+    assert lines[-1] == "| micro-batched | 1 | 4 | 8 | x4.0 | 2.0 | 4.0 |"
+    assert "each asked 2 times" in lines[0]
+
+
+def test_fragment_says_it_is_generated_and_where_it_was_measured():
+    text = fragment(REPORT, provenance())
+    first, _, where, *_ = text.splitlines()
+    assert first.startswith("<!-- Generated by `make bench` (benchmarks/batching.py)")
+    assert where.startswith("Measured on ")
+    assert "scikit-learn " in where
+    assert text.endswith("|\n")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"requests": 0}, "requests must be >= 1, got 0"),
+        ({"max_wait_ms": -1.0}, "max_wait_ms must be >= 0, got -1.0"),
+        ({"concurrency": "8"}, "concurrency must be a number, got '8'"),
+        ({"distinct": 5, "requests": 4}, r"distinct must be <= requests \(4\), got 5"),
+    ],
+)
+def test_bad_settings_name_the_field_and_the_value(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Settings(**kwargs)
