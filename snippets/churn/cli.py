@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from churn.config import Config, load_config
-from churn.data import DataContractError, generate, load_csv, save_csv
+from churn.data import TARGET, DataContractError, generate, load_csv, save_csv
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -32,6 +32,8 @@ DRIFT_FOUND = 5  # exit code of `monitor --fail-on-drift` when drift is found
 
 def _generate(args: argparse.Namespace) -> int:
     frame = generate(args.rows, args.seed, args.drift)
+    if args.unlabelled:  # what scoring receives: customers whose future is unknown
+        frame = frame.drop(columns=TARGET)
     path = save_csv(frame, args.out)
     print(f"wrote {len(frame):,} rows to {path} (seed {args.seed}, drift {args.drift})")
     return 0
@@ -167,6 +169,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=7, help="random seed")
     gen.add_argument("--drift", type=float, default=0.0, help="0 (none) to 1 (strong)")
     gen.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    gen.add_argument(
+        "--unlabelled",
+        action="store_true",
+        help=f"leave out the label ({TARGET}), as data to score arrives",
+    )
 
     train = command("train", _train, "Train, gate and register a candidate model.")
     train.add_argument("--data", type=Path, required=True, help="labelled CSV")

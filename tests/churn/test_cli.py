@@ -159,3 +159,13 @@ def test_serving_an_empty_registry_says_there_is_no_champion(fresh_registry):
 
     with pytest.raises(ModelLoadError, match="no champion in the registry"):
         _champion(Registry(fresh_registry))()
+
+
+def test_generate_writes_unlabelled_rows_for_scoring(tmp_path, capsys):
+    out = tmp_path / "to_score.csv"
+    argv = ["generate", "--rows", "50", "--unlabelled", "--out", str(out)]
+    assert main(argv) == 0
+    assert "wrote 50 rows" in capsys.readouterr().out
+    header = out.read_text().splitlines()[0].split(",")
+    assert "churned" not in header
+    assert "customer_id" in header
