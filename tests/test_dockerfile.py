@@ -23,6 +23,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 MAKEFILE = ROOT / "Makefile"
 
+# --8<-- [start:hadolint-config]
 # Every rule at every severity fails the test, only Docker Hub and ghcr.io may be
 # pulled from, and the OCI labels must be present and well-formed.
 HADOLINT_CONFIG = {
@@ -42,6 +43,7 @@ BAD_DOCKERFILE = """\
 FROM python:latest
 RUN apt-get update && apt-get install -y curl
 """
+# --8<-- [end:hadolint-config]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Instruction:
     args: str
 
 
+# --8<-- [start:hadolint-run]
 def hadolint() -> str:
     # The venv's bin directory is not on PATH when pytest is run by its full path.
     bin_dir = Path(sys.executable).parent
@@ -77,6 +80,9 @@ def lint(path: Path, config: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         cwd=ROOT,
     )
+
+
+# --8<-- [end:hadolint-run]
 
 
 def instructions(text: str) -> list[Instruction]:
@@ -127,6 +133,7 @@ def image_refs(parsed: list[Instruction]) -> list[str]:
     return [ref for ref in refs if ref not in names]
 
 
+# --8<-- [start:hadolint-tests]
 def test_hadolint_passes(hadolint_config: Path):
     result = lint(DOCKERFILE, hadolint_config)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -140,6 +147,9 @@ def test_hadolint_rejects_a_bad_dockerfile(tmp_path: Path, hadolint_config: Path
     # The rules that matter: a floating tag and an apt install that pulls extras.
     assert "DL3007" in result.stdout
     assert "DL3015" in result.stdout
+
+
+# --8<-- [end:hadolint-tests]
 
 
 def test_parser_joins_continued_lines_and_skips_comments():

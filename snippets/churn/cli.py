@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from churn.registry import Registry
     from churn.serve import Loader
 
+# --8<-- [start:exit-codes]
 GATE_REFUSED = 3  # exit code: the pipeline ran, and the gate said no
 CONTRACT_BROKEN = 4  # exit code: input data broke its contract
 DRIFT_FOUND = 5  # exit code of `monitor --fail-on-drift` when drift is found
+# --8<-- [end:exit-codes]
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -49,6 +51,7 @@ def _registry(args: argparse.Namespace) -> Registry:
     return Registry(args.registry)
 
 
+# --8<-- [start:train]
 def _train(args: argparse.Namespace) -> int:
     from churn.pipeline import run
 
@@ -63,6 +66,9 @@ def _train(args: argparse.Namespace) -> int:
         return GATE_REFUSED
     print(f"gate passed: registered version {outcome.version} as challenger")
     return 0
+
+
+# --8<-- [end:train]
 
 
 def _promote(args: argparse.Namespace) -> int:

@@ -211,6 +211,7 @@ class Metadata(BaseModel):
     features: list[str]
 
 
+# --8<-- [start:metrics]
 @dataclass(frozen=True)
 class _Metrics:
     """The app's Prometheus metrics, in a registry of its own."""
@@ -246,6 +247,9 @@ def _metrics() -> _Metrics:
         ),
         Gauge("churn_model_info", "The loaded model.", ["version"], registry=registry),
     )
+
+
+# --8<-- [end:metrics]
 
 
 router = APIRouter()
@@ -430,6 +434,7 @@ async def prometheus_metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
+# --8<-- [start:errors]
 async def _invalid_request(
     request: Request, exc: RequestValidationError
 ) -> JSONResponse:
@@ -445,6 +450,10 @@ async def _invalid_request(
     return JSONResponse({"detail": detail}, 422)
 
 
+# --8<-- [end:errors]
+
+
+# --8<-- [start:observe]
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -510,6 +519,9 @@ def _record(scope: Scope, status: str, request_id: str, elapsed: float) -> None:
         status,
         elapsed * 1000,
     )
+
+
+# --8<-- [end:observe]
 
 
 @asynccontextmanager

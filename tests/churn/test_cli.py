@@ -84,6 +84,7 @@ def test_monitor_without_a_registry_checks_data_only(workdir, capsys):
     assert "tenure_months" in capsys.readouterr().out
 
 
+# --8<-- [start:gate-refused]
 def test_gate_refusal_exits_with_its_own_code(
     workdir, fresh_registry, tmp_path, capsys
 ):
@@ -92,6 +93,9 @@ def test_gate_refusal_exits_with_its_own_code(
     args = ["train", "--data", str(workdir / "train.csv"), "--config", str(config)]
     assert main([*args, "--registry", str(fresh_registry)]) == GATE_REFUSED
     assert "below the floor 0.99" in capsys.readouterr().out
+
+
+# --8<-- [end:gate-refused]
 
 
 def test_broken_data_exits_with_the_contract_message(workdir, tmp_path, capsys):

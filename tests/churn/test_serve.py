@@ -135,6 +135,7 @@ def test_a_whole_number_is_accepted_for_monthly_charges(
 # Validation: every bad request is a 422 that says which field and why
 
 
+# --8<-- [start:validation]
 CUSTOMER_ERRORS = [
     ("tenure_months", MISSING, "missing"),
     ("monthly_charges", "abc", "float_type"),
@@ -166,6 +167,9 @@ def test_a_bad_customer_gets_422_naming_the_field(
     (only,) = response.json()["detail"]
     assert (only["loc"], only["type"]) == (["body", field], error)
     assert only["msg"]
+
+
+# --8<-- [end:validation]
 
 
 @pytest.mark.parametrize(("field", "value", "error"), CUSTOMER_ERRORS[:4])

@@ -1,0 +1,1 @@
+"""Small, standalone API patterns: versioned routes, deadlines, idempotent jobs."""
