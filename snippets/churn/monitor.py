@@ -126,6 +126,7 @@ def psi_band(value: float) -> str:
     return "moderate" if value <= 0.25 else "major"
 
 
+# --8<-- [start:tests]
 def ks_test(reference: Iterable[float], current: Iterable[float]) -> float:
     """P-value of the two-sample Kolmogorov-Smirnov test for a numeric feature.
 
@@ -145,6 +146,9 @@ def chi2_test(reference: Iterable[object], current: Iterable[object]) -> float:
     """
     table = np.vstack(_category_counts(reference, current))
     return float(stats.chi2_contingency(table).pvalue)
+
+
+# --8<-- [end:tests]
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ def _samples(
     return ref, cur
 
 
+# --8<-- [start:quality]
 def quality_failures(frame: pd.DataFrame) -> tuple[tuple[str, str, object, int], ...]:
     """Run the data contract on a window and return its failures instead of raising.
 
@@ -224,6 +229,9 @@ def quality_failures(frame: pd.DataFrame) -> tuple[tuple[str, str, object, int],
     except DataContractError as error:
         return tuple(error.failures)
     return ()
+
+
+# --8<-- [end:quality]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Code shown in Part 3, production readiness."""
