@@ -461,11 +461,11 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
-def _labels(request: Request) -> tuple[str, str]:
+def _labels(scope: Scope) -> tuple[str, str]:
     """Route template and method, each from a small set so labels cannot explode."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     template = route.path if route else "unmatched"
-    method = request.method if request.method in _METHODS else "other"
+    method = scope["method"] if scope["method"] in _METHODS else "other"
     return template, method
 
 
@@ -510,7 +510,7 @@ class _Observe:
 
 def _record(scope: Scope, status: str, request_id: str, elapsed: float) -> None:
     """Update the request metrics and write the request's log line."""
-    route, method = _labels(Request(scope))
+    route, method = _labels(scope)
     app_metrics: _Metrics = scope["app"].state.metrics
     app_metrics.requests.labels(route, method, status).inc()
     app_metrics.latency.labels(route, method, status).observe(elapsed)
@@ -546,7 +546,10 @@ def create_app(loader: Loader) -> FastAPI:
         The app. Its ``state.model_holder.reload()`` reloads the model, e.g. from a
         signal handler.
     """
-    app = FastAPI(title="Churn model", version="1", lifespan=_lifespan)
+    # The service exports Prometheus metrics itself; FastAPI's OpenTelemetry hooks
+    # would only cost a check on every request.
+    off = {"tracing": False, "metrics": False, "logs": False}
+    app = FastAPI(title="Churn model", version="1", lifespan=_lifespan, telemetry=off)
     app.state.metrics = _metrics()
 
     def on_swap(loaded: LoadedModel) -> None:

@@ -35,8 +35,8 @@ class Trees:
         feature: The feature each split node tests.
         threshold: The split value: a row goes left when its value is at or below.
         missing_left: Where a missing value goes, per node.
-        left: The left child of each node; a leaf points to itself.
-        right: The right child of each node; a leaf points to itself.
+        children: Node n's right child at 2n and left child at 2n + 1, so that
+            ``children[2 * n + go_left]`` takes a step; a leaf points to itself.
         value: Each leaf's contribution to the raw score.
         baseline: The raw score before any tree.
         depth: The deepest tree's depth: the number of steps to reach every leaf.
@@ -46,25 +46,27 @@ class Trees:
     feature: np.ndarray
     threshold: np.ndarray
     missing_left: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
+    children: np.ndarray
     value: np.ndarray
     baseline: float
     depth: int
 
     def churn_probability(self, features: np.ndarray) -> np.ndarray:
         """Return the probability of the positive class for each row of `features`."""
-        rows = np.arange(len(features))[:, None]
-        node = np.broadcast_to(self.roots, (len(features), len(self.roots)))
+        n_rows, n_features = features.shape
+        flat = features.ravel()
+        row_start = (np.arange(n_rows) * n_features)[:, None]
+        missing = np.isnan(flat).any()
+        node = np.broadcast_to(self.roots, (n_rows, len(self.roots)))
         for _ in range(self.depth):  # every row descends in every tree at once
-            x = features[rows, self.feature[node]]
-            go_left = (x <= self.threshold[node]) | (
-                np.isnan(x) & self.missing_left[node]
-            )
-            node = np.where(go_left, self.left[node], self.right[node])
+            x = flat[row_start + self.feature[node]]
+            go_left = x <= self.threshold[node]
+            if missing:  # a missing value goes where training sent it
+                go_left |= np.isnan(x) & self.missing_left[node]
+            node = self.children[2 * node + go_left]
         # Add the leaves in boosting order, as scikit-learn does, so the sums and
         # the probabilities match it to the last bit.
-        start = np.full((len(features), 1), self.baseline)
+        start = np.full((n_rows, 1), self.baseline)
         raw = np.cumsum(np.hstack([start, self.value[node]]), axis=1)[:, -1]
         return expit(raw)
 
@@ -94,13 +96,14 @@ def compile_trees(model: HistGradientBoostingClassifier) -> Trees:
     own = np.arange(len(every))
     shift = np.repeat(roots, sizes)  # children are numbered within their tree
     leaf = every["is_leaf"].astype(bool)
+    left = np.where(leaf, own, every["left"] + shift)
+    right = np.where(leaf, own, every["right"] + shift)
     return Trees(
         roots=roots,
         feature=every["feature_idx"].astype(np.intp),
         threshold=every["num_threshold"],
         missing_left=every["missing_go_to_left"].astype(bool),
-        left=np.where(leaf, own, every["left"] + shift),
-        right=np.where(leaf, own, every["right"] + shift),
+        children=np.column_stack([right, left]).ravel(),
         value=every["value"],
         baseline=float(np.ravel(model._baseline_prediction)[0]),
         depth=max(int(tree["depth"].max()) for tree in nodes),

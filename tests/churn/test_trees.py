@@ -41,9 +41,20 @@ def test_missing_values_follow_the_learned_side() -> None:
 
 def test_every_leaf_is_reached_within_depth_steps(model: Pipeline) -> None:
     trees = compile_trees(model.steps[-1][1])
-    leaves = trees.left == np.arange(len(trees.left))
-    assert np.array_equal(leaves, trees.right == np.arange(len(trees.right)))
+    own = np.arange(len(trees.feature))
+    right, left = trees.children[0::2], trees.children[1::2]
+    assert np.array_equal(left == own, right == own)  # a leaf points to itself
     assert 0 < trees.depth <= model.steps[-1][1].max_leaf_nodes
+
+
+def test_rows_without_missing_values_take_the_same_path_as_with() -> None:
+    features, label = data()
+    classifier = HistGradientBoostingClassifier(max_iter=30, random_state=0)
+    trees = compile_trees(classifier.fit(features, label))
+    complete = features[~np.isnan(features).any(axis=1)]
+    alone = trees.churn_probability(complete)
+    mixed = trees.churn_probability(np.vstack([complete, features[:50]]))
+    assert np.array_equal(alone, mixed[: len(complete)])
 
 
 @pytest.mark.parametrize(
