@@ -143,8 +143,27 @@ ODD_INPUTS = Link(
 )
 REPRODUCIBILITY = Link("Reproducibility", "production/reproducibility.md")
 VERSIONING = Link("Model versioning", "production/model-versioning.md")
-MONITORING = Link("Monitoring", "production/monitoring.md")
+STALE_ALERT = Link("Monitoring: exercise", "production/monitoring.md#exercise")
+DATA_QUALITY = Link(
+    "Monitoring: data quality", "production/monitoring.md#layer-2-data-quality"
+)
+PERFORMANCE_DRIFT = Link(
+    "Monitoring: performance drift",
+    "production/monitoring.md#performance-drift-when-labels-arrive-late",
+)
+SKEW = Link(
+    "Monitoring: skew on the same records",
+    "production/monitoring.md#training-serving-skew-on-the-same-records",
+)
+ALERTS = Link("Monitoring: alerts", "production/monitoring.md#alerts-with-prometheus")
 STABILITY = Link("Stability of performance", "production/stability.md")
+CANARY = Link(
+    "Stability: canary and shadow", "production/stability.md#canary-and-shadow-releases"
+)
+REGRESSION = Link(
+    "Stability: regression checks",
+    "production/stability.md#performance-regression-checks-between-model-versions",
+)
 LATENCY = Link("Why averages lie", "production/latency-percentiles.ipynb")
 TESTING = Link("Testing ML systems", "production/testing.md")
 DEBT_TABLE = Link("Technical debt", "production/technical-debt.md#the-categories")
@@ -206,7 +225,7 @@ RUBRIC: tuple[Item, ...] = (
     Item(
         "model-2",
         "Offline and online metrics correlate",
-        (MONITORING, STABILITY, PAPER),
+        (PERFORMANCE_DRIFT, CANARY, PAPER),
         gap="the offline metric is not correlated with a business metric",
     ),
     Item(
@@ -218,7 +237,7 @@ RUBRIC: tuple[Item, ...] = (
     Item(
         "model-4",
         "The impact of model staleness is known",
-        (MONITORING, STALENESS_EXERCISE),
+        (PERFORMANCE_DRIFT, STALENESS_EXERCISE),
     ),
     Item(
         "model-5",
@@ -255,7 +274,7 @@ RUBRIC: tuple[Item, ...] = (
         (VERSIONING, SKLEARN_PIPELINE),
         gap="no tool steps through the computation for one example",
     ),
-    Item("infra-6", "Models are canaried before serving", (STABILITY, ROLLOUT)),
+    Item("infra-6", "Models are canaried before serving", (CANARY, ROLLOUT)),
     Item("infra-7", "Serving models can be rolled back", (VERSIONING, ROLLBACK)),
     Item(
         "monitor-1",
@@ -265,14 +284,19 @@ RUBRIC: tuple[Item, ...] = (
     Item(
         "monitor-2",
         "Data invariants hold for training and serving inputs",
-        (MONITORING, SCHEMA, FOUR_LAYERS),
+        (DATA_QUALITY, SCHEMA, FOUR_LAYERS),
     ),
     Item(
         "monitor-3",
         "Training and serving features compute the same values",
-        (MONITORING, ONE_PIPELINE),
+        (SKEW, ONE_PIPELINE),
     ),
-    Item("monitor-4", "Models are not too stale", (MONITORING, VERSIONING)),
+    Item(
+        "monitor-4",
+        "Models are not too stale",
+        (STALE_ALERT, VERSIONING),
+        gap="an alert on the serving model's age is an exercise, not built",
+    ),
     Item(
         "monitor-5",
         "The model is numerically stable",
@@ -283,12 +307,12 @@ RUBRIC: tuple[Item, ...] = (
     Item(
         "monitor-6",
         "No regression in training speed, serving latency, throughput or RAM",
-        (STABILITY, LATENCY, BENCH),
+        (REGRESSION, ALERTS, LATENCY, BENCH),
     ),
     Item(
         "monitor-7",
         "Prediction quality has not regressed on served data",
-        (MONITORING, DRIFT_REPORT),
+        (PERFORMANCE_DRIFT, ALERTS, DRIFT_REPORT),
     ),
 )
 # --8<-- [end:items]
