@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build test lint format update-examples bench vendor clean
+.PHONY: help env serve build test lint format update-examples bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ update-examples: env ## Rewrite `#>` output lines and stored notebook outputs fr
 
 bench: env ## Run the benchmarks; print a table and write reports/bench.md
 	$(RUN) python -m benchmarks
+
+audit: env ## Audit the site in Chromium: page weight, Lighthouse (npx); write reports/audit.md. SUITE=1 also times the tests
+	$(RUN) python -m benchmarks.site_audit $(if $(SUITE),--suite)
 
 vendor: ## Refresh docs/assets/vendor/ from package-lock.json (needs npm)
 	npm ci --ignore-scripts --no-audit --no-fund

@@ -6,8 +6,27 @@ import os
 
 import pytest
 
+from tests.paths import ROOT
+from tests.site.build import Build, build
+
 # Tests never reach the network, whichever module imports MLflow first.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+# Tests that read the built site; xdist keeps them on one worker to build it once.
+SITE_TESTS = [ROOT / "tests" / "site", ROOT / "tests" / "browser"]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The site as `make build` makes it, in a temporary folder."""
+    return build(ROOT, tmp_path_factory.mktemp("site"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the tests of the built site on one xdist worker, so it is built once."""
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in SITE_TESTS):
+            item.add_marker(pytest.mark.xdist_group("site"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,0 +1,90 @@
+"""What a reader downloads: each page's first load, and the search index."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Request
+
+
+@dataclass(frozen=True)
+class PageWeight:
+    """One page opened with an empty cache: bytes on the wire and requests made."""
+
+    page: str
+    transferred: int
+    requests: int
+    largest: str
+
+
+def _is_search_index(request: Request) -> bool:
+    return request.url.endswith("/search/search_index.json")
+
+
+def first_load(browser: Browser, site_url: str, page: str) -> PageWeight:
+    """Open ``page`` in a fresh context (empty cache) and add up what it fetched.
+
+    Transferred bytes are response headers plus the body as sent (compressed), as
+    a browser's network panel counts them, including the search index Material
+    fetches in the background on every first visit.
+    """
+    context = browser.new_context()
+    finished: list[Request] = []
+    context.on("requestfinished", lambda request: finished.append(request))
+    try:
+        tab = context.new_page()
+        # The search worker may start after the network first goes idle: wait for it.
+        with context.expect_event("requestfinished", predicate=_is_search_index):
+            tab.goto(site_url + page)
+        tab.wait_for_load_state("networkidle")
+        sizes = {}
+        for request in finished:
+            size = request.sizes()
+            sizes[request.url] = size["responseBodySize"] + size["responseHeadersSize"]
+    finally:
+        context.close()
+    largest = max(sizes, key=sizes.__getitem__).removeprefix(site_url)
+    return PageWeight(page or "(home)", sum(sizes.values()), len(finished), largest)
+
+
+def search_index_size(site: Path) -> tuple[int, int]:
+    """The search index's size in bytes: on disk, and gzip-compressed as served."""
+    data = (site / "search" / "search_index.json").read_bytes()
+    return len(data), len(gzip.compress(data, mtime=0))
+
+
+def longest_page(site: Path) -> str:
+    """The page with the most text, from the search index ("" for the home page)."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    lengths: dict[str, int] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        lengths[page] = lengths.get(page, 0) + len(doc["text"])
+    return max(sorted(lengths), key=lengths.__getitem__)
+
+
+def kib(size: int) -> str:
+    """A byte count in KiB with one decimal, e.g. ``"12.3"``."""
+    return f"{size / 1024:,.1f}"
+
+
+def markdown(weights: list[PageWeight], index: tuple[int, int]) -> str:
+    """A table of first loads, heaviest first, and the search index's size."""
+    lines = [
+        "| page | transferred (KiB) | requests | largest download |",
+        "|---|---:|---:|---|",
+    ]
+    for weight in sorted(weights, key=lambda w: w.transferred, reverse=True):
+        lines.append(
+            f"| {weight.page} | {kib(weight.transferred)} | {weight.requests} "
+            f"| {weight.largest} |"
+        )
+    raw, compressed = index
+    lines.append(
+        f"\nSearch index: {kib(raw)} KiB on disk, {kib(compressed)} KiB compressed "
+        "(fetched once per visit, in the background)."
+    )
+    return "\n".join(lines)

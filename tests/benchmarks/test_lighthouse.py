@@ -1,0 +1,77 @@
+from pathlib import Path
+from typing import Any
+
+from benchmarks.lighthouse import TARGETS, command, misses, summarise
+
+
+def audit(title: str, score: float | None, shown: str = "", mode: str = "numeric"):
+    return {
+        "title": title,
+        "score": score,
+        "displayValue": shown,
+        "scoreDisplayMode": mode,
+    }
+
+
+def result(scores: dict[str, float]) -> dict[str, Any]:
+    """A Lighthouse result: one weighted and one unweighted audit per category."""
+    categories = {
+        name: {
+            "score": scores.get(name, 1.0),
+            "auditRefs": [
+                {"id": f"{name}-weighted", "weight": 10},
+                {"id": f"{name}-diagnostic", "weight": 0},
+            ],
+        }
+        for name in TARGETS
+    }
+    audits = {}
+    for name in TARGETS:
+        audits[f"{name}-weighted"] = audit(f"{name} weighted", 0.8, "2.9 s")
+        audits[f"{name}-diagnostic"] = audit(f"{name} diagnostic", 0.3, "9 KiB")
+    return {
+        "categories": categories,
+        "audits": audits,
+        "configSettings": {"formFactor": "mobile"},
+        "finalDisplayedUrl": "http://127.0.0.1:1/guide/",
+    }
+
+
+def test_categories_on_target_cost_nothing():
+    assert misses(result({})) == []
+
+
+def test_performance_misses_name_weak_metrics_and_diagnostics():
+    assert misses(result({"performance": 0.8})) == [
+        "performance: performance weighted (2.9 s)",
+        "performance: performance diagnostic (9 KiB)",
+    ]
+
+
+def test_other_categories_name_only_weighted_audits_that_failed():
+    found = misses(result({"seo": 0.9}))
+    assert found == ["seo: seo weighted (2.9 s)"]
+
+
+def test_manual_and_unscored_audits_are_not_misses():
+    data = result({"accessibility": 0.9})
+    data["audits"]["accessibility-weighted"]["scoreDisplayMode"] = "manual"
+    data["audits"]["accessibility-diagnostic"]["score"] = None
+    assert misses(data) == []
+
+
+def test_summary_reads_scores_and_checks_targets():
+    report = summarise(result({"performance": 0.94, "seo": 1.0}))
+    assert report.form_factor == "mobile"
+    assert report.scores["performance"] == 0.94
+    assert not report.met("performance")
+    assert report.met("seo")
+
+
+def test_command_pins_the_version_and_passes_chromium():
+    flags = ["--headless", "--no-sandbox"]
+    args = command("http://x/", "/usr/bin/chromium", flags, Path("o"))
+    assert args[:3] == ["npx", "--yes", "lighthouse@12.2.3"]
+    assert "--chrome-path=/usr/bin/chromium" in args
+    assert "--chrome-flags=--headless --no-sandbox" in args
+    assert "--output-path=o" in args
