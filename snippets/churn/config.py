@@ -16,6 +16,7 @@ class ConfigError(ValueError):
     """A configuration file names a setting that does not exist or has a bad value."""
 
 
+# --8<-- [start:config]
 @dataclass(frozen=True)
 class ModelConfig:
     """Hyperparameters of the gradient-boosted trees classifier."""
@@ -72,6 +73,9 @@ class Config:
             else:
                 flat[key] = value
         return flat
+
+
+# --8<-- [end:config]
 
 
 def _coerce(default: Any, value: Any, name: str) -> Any:

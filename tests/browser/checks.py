@@ -1,8 +1,8 @@
 """What the browser tests check on a page, as functions that return the problems found.
 
-Each returns a list of readable problems, empty when the page is fine, so a test can
-assert ``== []`` and print every problem at once; tests/browser/test_checks_fail.py
-feeds each of them a broken page to prove it finds what it must.
+Each returns a list of readable problems, empty when the page is fine, so a failing
+test prints every problem at once; tests/browser/test_checks_fail.py feeds each of
+them a broken page to prove it finds what it must.
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ class Recorder:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
-            self.console_errors.append(f"{message.text} at {message.location}")
+            where = message.location
+            self.console_errors.append(
+                f"{message.text} ({where['url']}:{where['lineNumber']})"
+            )
 
 
 def origin(url: str) -> str:

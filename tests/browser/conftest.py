@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from tests.browser.checks import Recorder
 from tests.browser.chromium import LAUNCH_ARGS, require_chromium
@@ -19,6 +19,9 @@ from tests.browser.server import serve
 from tests.site.build import Build
 
 OpenContext = Callable[..., tuple[BrowserContext, Recorder]]
+# Generous waits for shared CI machines; a wait ends as soon as its condition holds.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +51,7 @@ def open_context(browser: Browser) -> Iterator[OpenContext]:
 
     def open_(**options: Any) -> tuple[BrowserContext, Recorder]:
         context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(TIMEOUT_MS)
         recorder = Recorder()
         recorder.attach(context)
         opened.append(context)

@@ -23,6 +23,7 @@ def search(page: Page, query: str) -> None:
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query)
+    # The index is built in a web worker: on a busy machine that takes seconds.
     expect(page.locator(".md-search-result__meta")).to_have_text(SETTLED)
 
 

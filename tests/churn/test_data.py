@@ -48,6 +48,7 @@ def test_generate_rejects_bad_arguments(kwargs, message):
         generate(**kwargs)
 
 
+# --8<-- [start:contract]
 def test_contract_reports_every_problem_with_column_rule_and_example(frame):
     bad = frame.head(10).copy()
     bad.loc[bad.index[0], "tenure_months"] = -3
@@ -64,6 +65,9 @@ def test_contract_reports_every_problem_with_column_rule_and_example(frame):
     assert "column 'region': missing column" in message
     assert "column 'coupon': unexpected column" in message
     assert len(caught.value.failures) == 4
+
+
+# --8<-- [end:contract]
 
 
 def test_contract_rejects_wrong_types_and_duplicate_ids(frame):

@@ -15,6 +15,7 @@ def churn_probability(model, rows):
     return model.predict_proba(rows[FEATURES])[:, 1]
 
 
+# --8<-- [start:invariance]
 def test_invariance_customer_id_and_region_do_not_matter(model, test_frame):
     rows = test_frame.head(500)
     base = churn_probability(model, rows)
@@ -24,6 +25,10 @@ def test_invariance_customer_id_and_region_do_not_matter(model, test_frame):
     assert abs(churn_probability(model, moved) - base).mean() < 0.03
 
 
+# --8<-- [end:invariance]
+
+
+# --8<-- [start:directional]
 @pytest.mark.parametrize(
     ("column", "low", "high", "direction"),
     [
@@ -37,6 +42,9 @@ def test_directional_expectations(model, test_frame, column, low, high, directio
     at_low = churn_probability(model, rows.assign(**{column: low})).mean()
     at_high = churn_probability(model, rows.assign(**{column: high})).mean()
     assert (at_high > at_low) if direction == "up" else (at_high < at_low)
+
+
+# --8<-- [end:directional]
 
 
 def test_a_two_year_contract_lowers_churn_risk(model, test_frame):
