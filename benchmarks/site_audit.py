@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright
 
 from benchmarks import lighthouse, site_weight
 from tests.browser.chromium import LAUNCH_ARGS, find_chromium
-from tests.browser.pages import built_pages, site_prefix, site_url
+from tests.browser.pages import built_pages, deployed_url, site_prefix
 from tests.browser.server import serve
 from tests.site.build import build
 
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         built = build(ROOT, Path(tmp) / "site")
         if built.returncode != 0:
             raise SystemExit(f"the strict build failed:\n{built.log}")
-        with serve(built.site, site_prefix(), site_url()) as url:
+        with serve(built.site, site_prefix(), deployed_url()) as url:
             sections = [
                 weights_section(url, built.site, chromium),
                 lighthouse_section(url, built.site, chromium),

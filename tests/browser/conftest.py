@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from tests.browser.checks import Recorder
 from tests.browser.chromium import LAUNCH_ARGS, require_chromium
-from tests.browser.pages import site_prefix, site_url
+from tests.browser.pages import deployed_url, site_prefix
 from tests.browser.server import serve
 from tests.site.build import Build
 
@@ -34,13 +34,13 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session", name="site_url")
-def served_site_url(built_site: Build) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def site_url(built_site: Build) -> Iterator[str]:
     """The strict build served on 127.0.0.1 at its deployed path, e.g. /guide/."""
     if built_site.returncode != 0:
         first = "\n".join(built_site.warnings[:10] or built_site.log.splitlines()[-10:])
         pytest.fail(f"the strict build failed, nothing to browse:\n{first}")
-    with serve(built_site.site, site_prefix(), site_url()) as url:
+    with serve(built_site.site, site_prefix(), deployed_url()) as url:
         yield url
 
 

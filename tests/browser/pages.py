@@ -14,7 +14,7 @@ EXCLUDED = {"includes", "assets", "generated"}
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def site_url() -> str:
+def deployed_url() -> str:
     """mkdocs.yml's site_url: where the site is deployed."""
     # mkdocs.yml has !!python tags that yaml.safe_load refuses; one line is enough.
     match = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(), re.MULTILINE)
@@ -24,7 +24,7 @@ def site_url() -> str:
 
 def site_prefix() -> str:
     """The path the site is deployed under, e.g. ``/guide/``."""
-    return urlsplit(site_url()).path
+    return urlsplit(deployed_url()).path
 
 
 def source_pages(docs: Path = DOCS) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.checks import Visit, visit
 from tests.browser.conftest import OpenContext
-from tests.browser.pages import site_prefix, site_url
+from tests.browser.pages import deployed_url, site_prefix
 from tests.browser.server import serve
 from tests.site.build import Build
 
@@ -103,7 +103,7 @@ def broken_site(
         page = site / PART / slug(case) / "index.html"  # same depth: links work
         page.parent.mkdir()
         page.write_text(base.replace("</article>", html + "</article>"), "utf-8")
-    with serve(site, site_prefix(), site_url()) as url:
+    with serve(site, site_prefix(), deployed_url()) as url:
         yield url, site
 
 
