@@ -1,6 +1,6 @@
 """Chromium, driven by Playwright, reading the strict build served on loopback.
 
-One browser serves the whole session; each test gets fresh contexts (no shared
+One browser serves each test module; each test gets fresh contexts (no shared
 storage, cookies or permissions), which the ``open_context`` fixture closes.
 """
 
@@ -24,9 +24,14 @@ TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, with a fresh profile, for the whole session."""
+    """Debian's Chromium, headless, with a fresh profile, for one test module.
+
+    Not for the session: while Playwright's sync API is started, its event loop
+    counts as running in this thread, so any other test that calls asyncio.run()
+    (the service, micro-batching, timeouts) would fail in between.
+    """
     path = require_chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=LAUNCH_ARGS)
