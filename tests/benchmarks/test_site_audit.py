@@ -1,0 +1,55 @@
+"""The audit report's Lighthouse section, with Lighthouse itself replaced."""
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import lighthouse, site_audit, site_weight
+from benchmarks.lighthouse import TARGETS, Report
+
+
+def fake_run(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
+    """Desktop on target everywhere; the phone misses performance on the long page."""
+    scores = dict.fromkeys(TARGETS, 1.0)
+    misses = []
+    if url.endswith("long/") and not desktop:
+        scores["performance"] = 0.9
+        misses = ["performance: Largest Contentful Paint (2.9 s)"]
+    return Report(url, "desktop" if desktop else "mobile", scores, misses)
+
+
+@pytest.fixture
+def long_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_weight, "longest_page", lambda site: "long/")
+
+
+def test_lighthouse_section_marks_misses_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, long_page: None
+) -> None:
+    monkeypatch.setattr(lighthouse, "run", fake_run)
+    text = site_audit.lighthouse_section("http://127.0.0.1:1/", Path("."), "chromium")
+    assert "| (home) | mobile | 100 | 100 | 100 | 100 |" in text
+    assert "| long/ | mobile | 90 (miss) | 100 | 100 | 100 |" in text
+    assert "| long/ | desktop | 100 | 100 | 100 | 100 |" in text
+    assert text.endswith(
+        "What cost points:\n\n"
+        "- long/, mobile: performance: Largest Contentful Paint (2.9 s)"
+    )
+
+
+def test_lighthouse_section_says_when_lighthouse_could_not_run(
+    monkeypatch: pytest.MonkeyPatch, long_page: None
+) -> None:
+    def no_npx(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
+        raise RuntimeError("npx not found: Lighthouse needs Node.js and npm")
+
+    monkeypatch.setattr(lighthouse, "run", no_npx)
+    text = site_audit.lighthouse_section("http://127.0.0.1:1/", Path("."), "chromium")
+    assert "- (home): not run: npx not found" in text
+    assert text.count("not run:") == 4  # two pages, two form factors
+
+
+def test_lighthouse_flags_have_no_spaces() -> None:
+    # Lighthouse splits --chrome-flags on spaces; a flag with one would break apart.
+    assert site_audit.LIGHTHOUSE_FLAGS
+    assert all(" " not in flag for flag in site_audit.LIGHTHOUSE_FLAGS)
