@@ -45,6 +45,17 @@ def _why(audit: dict[str, Any]) -> str:
     return f"{audit['title']}" + (f" ({detail})" if detail else "")
 
 
+def _failure(result: dict[str, Any], category: dict[str, Any]) -> str:
+    """Why Lighthouse could not score a category: its runtime error or an audit's."""
+    if "runtimeError" in result:
+        return result["runtimeError"].get("message", "runtime error")
+    for ref in category["auditRefs"]:
+        message = result["audits"][ref["id"]].get("errorMessage")
+        if message:
+            return message
+    return "no reason given"
+
+
 def misses(result: dict[str, Any]) -> list[str]:
     """The audits that cost points in each category under its target.
 
@@ -57,7 +68,10 @@ def misses(result: dict[str, Any]) -> list[str]:
     found = []
     for name, target in TARGETS.items():
         category = result["categories"][name]
-        if category["score"] is not None and category["score"] >= target:
+        if category["score"] is None:  # Lighthouse gave up: the report shows 0
+            found.append(f"{name}: not scored ({_failure(result, category)})")
+            continue
+        if category["score"] >= target:
             continue
         for ref in category["auditRefs"]:
             audit = result["audits"][ref["id"]]

@@ -75,3 +75,15 @@ def test_command_pins_the_version_and_passes_chromium():
     assert "--chrome-path=/usr/bin/chromium" in args
     assert "--chrome-flags=--headless --no-sandbox" in args
     assert "--output-path=o" in args
+
+
+def test_a_category_lighthouse_could_not_score_says_why():
+    data = result({})
+    data["categories"]["performance"]["score"] = None
+    data["audits"]["performance-weighted"]["errorMessage"] = "NO_FCP: nothing painted"
+    assert misses(data) == ["performance: not scored (NO_FCP: nothing painted)"]
+    data["runtimeError"] = {"code": "PROTOCOL_TIMEOUT", "message": "timed out"}
+    assert misses(data) == ["performance: not scored (timed out)"]
+    del data["runtimeError"], data["audits"]["performance-weighted"]["errorMessage"]
+    assert misses(data) == ["performance: not scored (no reason given)"]
+    assert summarise(data).scores["performance"] == 0.0
