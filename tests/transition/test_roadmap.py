@@ -1,0 +1,109 @@
+"""The roadmap's shell commands, run in order as a reader runs them.
+
+docs/transition/roadmap.md shows its commands in ``bash`` blocks, which
+tests/test_docs.py skips because it runs Python. This test runs each of them in a
+scratch folder laid out like a clone, week after week, and checks what the page says
+will happen: exit codes announced by ``echo $?  # N``, and identical hashes from the
+deterministic retrain. Commands it does not run are listed with where they are proven.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.paths import DOCS, SNIPPETS
+
+ROADMAP = DOCS / "transition" / "roadmap.md"
+BLOCK = re.compile(r"^```bash[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+EXIT_CODE = re.compile(r"^echo \$\?\s+#\s*(\d+)\b")
+# Prefix of a command this test leaves alone: why, and where it is proven instead.
+NOT_RUN = {
+    "make ": "the whole suite or the benchmarks; this test is part of the suite",
+    ".venv/bin/pytest ": "tests that the suite runs anyway",
+    "docker ": "needs Docker; .github/workflows/ml-pipeline.yml builds the image",
+    "curl ": "needs the server; tests/churn/test_end_to_end.py calls it over HTTP",
+    "PYTHONPATH=snippets .venv/bin/python -m churn serve ": "a server that runs "
+    "until stopped; tests/churn/test_end_to_end.py starts and stops one",
+}
+
+
+@dataclass
+class Command:
+    """One line of a block, and the exit code the page promises for it."""
+
+    line: str
+    exit_code: int = 0
+
+
+def roadmap_commands(text: str) -> list[Command]:
+    """Every command of every ``bash`` block, in page order.
+
+    An ``echo $?  # N`` line is not a command: it sets the exit code of the one before.
+    """
+    commands: list[Command] = []
+    for block in BLOCK.findall(text):
+        for line in filter(None, map(str.strip, block.splitlines())):
+            promised = EXIT_CODE.match(line)
+            if promised:
+                commands[-1].exit_code = int(promised[1])
+            else:
+                commands.append(Command(line))
+    return commands
+
+
+def not_run_reason(command: Command) -> str | None:
+    """Why a command is left alone, or None when this test runs it."""
+    return next(
+        (why for prefix, why in NOT_RUN.items() if command.line.startswith(prefix)),
+        None,
+    )
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A folder where ``snippets/`` and ``.venv/bin/python`` resolve as in a clone."""
+    (tmp_path / "snippets").symlink_to(SNIPPETS)
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    return tmp_path
+
+
+def test_roadmap_commands_work_as_the_page_says(clone: Path) -> None:
+    commands = roadmap_commands(ROADMAP.read_text(encoding="utf-8"))
+    run = [command for command in commands if not_run_reason(command) is None]
+    assert len(run) >= 15, "the roadmap lost its commands: update this test"
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
+    for command in run:
+        done = subprocess.run(
+            ["bash", "-c", command.line],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == command.exit_code, (
+            f"{command.line}\nexit {done.returncode}, the page promises "
+            f"{command.exit_code}\n{done.stdout}\n{done.stderr}"
+        )
+        if command.line.startswith("sha256sum "):  # week 2: retrained, same bytes
+            lines = done.stdout.splitlines()
+            assert len(lines) == 2, done.stdout  # run-a and run-b
+            assert len({line.split()[0] for line in lines}) == 1, done.stdout
+
+
+def test_commands_left_alone_are_the_expected_ones() -> None:
+    commands = roadmap_commands(ROADMAP.read_text(encoding="utf-8"))
+    left = sorted({not_run_reason(c) for c in commands} - {None})
+    assert left == sorted(NOT_RUN.values())
+
+
+def test_echo_exit_code_belongs_to_the_command_before() -> None:
+    text = "```bash\na --x\necho $?  # 3: refused\nb\n```\n```bash\nc\n```\n"
+    assert roadmap_commands(text) == [Command("a --x", 3), Command("b"), Command("c")]
