@@ -11,6 +11,7 @@ Heavy imports (MLflow, Dask, uvicorn) happen inside the subcommand that needs th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -110,13 +111,14 @@ def _champion(registry: Registry) -> Loader:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from churn.serve import create_app, file_loader
+    from churn.serve import ADMIN_TOKEN_ENV, create_app, file_loader
 
     if args.model:
         loader = file_loader(args.model, args.sha256)
     else:
         loader = _champion(_registry(args))
-    uvicorn.run(create_app(loader), host=args.host, port=args.port, log_level="warning")
+    app = create_app(loader, admin_token=os.environ.get(ADMIN_TOKEN_ENV))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -191,6 +193,10 @@ def _parser() -> argparse.ArgumentParser:
     command("rollback", _rollback, "Make the previous champion the champion again.")
 
     serve = command("serve", _serve, "Serve the champion (or a model file) over HTTP.")
+    serve.epilog = (
+        "POST /admin/reload needs the bearer token set in the environment variable "
+        "CHURN_ADMIN_TOKEN; without it, reloads over HTTP are off."
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--model", type=Path, help="serve this skops file instead")

@@ -16,7 +16,9 @@ Each endpoint exists because something in production asks for it:
 - ``GET /metrics`` exposes request counts, latencies and the distribution of
   predictions in the Prometheus format, for dashboards and alerts.
 - ``POST /admin/reload`` loads the model again (a new champion) without a restart.
-  Keep it off the public ingress: anyone who can reach it can make the service load.
+  It answers only to ``Authorization: Bearer <token>``, with the token the service was
+  started with (``CHURN_ADMIN_TOKEN``); without one it is off (403). Keep it off the
+  public ingress too: a reload costs seconds of CPU.
 
 Every response carries an ``X-Request-ID`` (the caller's, if sane) and every request
 is logged once as ``key=value`` pairs with that ID, so one request can be followed
@@ -32,6 +34,7 @@ import asyncio
 import gc
 import logging
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -67,6 +70,7 @@ from churn.scorer import TREES_UP_TO, RowScorer, check_parity
 
 logger = logging.getLogger(__name__)
 PROBE_ROWS = 500  # enough rows to meet every category of every feature
+ADMIN_TOKEN_ENV = "CHURN_ADMIN_TOKEN"  # `churn serve` reads the admin token from here
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,10 @@ router = APIRouter()
 UNAVAILABLE: dict[int | str, dict[str, object]] = {
     503: {"description": "No model is loaded; the body says why."}
 }
+ADMIN: dict[int | str, dict[str, object]] = {
+    401: {"description": "The admin token is missing or wrong."},
+    403: {"description": "Admin routes are off: the service has no admin token."},
+}
 
 
 # --8<-- [start:readiness]
@@ -342,7 +350,26 @@ async def ready(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONRespons
     return JSONResponse({"status": "ready", "model_version": loaded.version})
 
 
-@router.post("/admin/reload", responses=UNAVAILABLE)
+def _admin(request: Request) -> None:
+    """Let a request through to an admin route only with the service's token."""
+    token: str | None = request.app.state.admin_token
+    if token is None:
+        raise HTTPException(403, f"admin routes are off: set {ADMIN_TOKEN_ENV}")
+    given = request.headers.get("authorization", "").encode()
+    # compare_digest takes as long for a near miss as for a wild guess.
+    if not secrets.compare_digest(given, f"Bearer {token}".encode()):
+        raise HTTPException(
+            401,
+            "send the admin token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+@router.post(
+    "/admin/reload",
+    responses={**UNAVAILABLE, **ADMIN},
+    dependencies=[Depends(_admin)],
+)
 def reload_model(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONResponse:
     """Load the model again; on failure keep serving the current one and say why."""
     previous = holder.loaded
@@ -541,11 +568,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(loader: Loader) -> FastAPI:
+def create_app(loader: Loader, admin_token: str | None = None) -> FastAPI:
     """Build the service around a loader, which is called at startup and on reload.
 
     Args:
         loader: Returns the model to serve; `file_loader` makes one for a file.
+        admin_token: What ``POST /admin/reload`` requires as a bearer token; None
+            turns the admin routes off.
 
     Returns:
         The app. Its ``state.model_holder.reload()`` reloads the model, e.g. from a
@@ -556,6 +585,7 @@ def create_app(loader: Loader) -> FastAPI:
     off = {"tracing": False, "metrics": False, "logs": False}
     app = FastAPI(title="Churn model", version="1", lifespan=_lifespan, telemetry=off)
     app.state.metrics = _metrics()
+    app.state.admin_token = admin_token or None  # an empty token would be no secret
 
     def on_swap(loaded: LoadedModel) -> None:
         app.state.metrics.model_info.clear()

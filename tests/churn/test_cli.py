@@ -146,6 +146,7 @@ def test_serve_a_model_file_without_a_registry(model_file, monkeypatch):
     monkeypatch.setattr(
         uvicorn, "run", lambda app, **options: served.update(options, app=app)
     )
+    monkeypatch.delenv("CHURN_ADMIN_TOKEN", raising=False)
     path, digest = model_file
     args = ["serve", "--model", str(path), "--sha256", digest, "--port", "9001"]
     assert main(args) == 0
@@ -156,6 +157,19 @@ def test_serve_a_model_file_without_a_registry(model_file, monkeypatch):
             "status": "ready",
             "model_version": "local",
         }
+        assert client.post("/admin/reload").status_code == 403  # no token: off
+
+
+def test_serve_takes_the_admin_token_from_the_environment(model_file, monkeypatch):
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app))
+    monkeypatch.setenv("CHURN_ADMIN_TOKEN", "s3cret")
+    path, digest = model_file
+    assert main(["serve", "--model", str(path), "--sha256", digest]) == 0
+    with TestClient(served["app"]) as client:
+        assert client.post("/admin/reload").status_code == 401
+        admin = {"Authorization": "Bearer s3cret"}
+        assert client.post("/admin/reload", headers=admin).status_code == 200
 
 
 def test_serving_an_empty_registry_says_there_is_no_champion(fresh_registry):

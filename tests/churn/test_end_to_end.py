@@ -24,9 +24,12 @@ from distributed import LocalCluster
 
 from churn.cli import DRIFT_FOUND, main
 from churn.data import generate, save_csv
+from churn.serve import ADMIN_TOKEN_ENV
 from tests.paths import SNIPPETS
 
 START_TIMEOUT_S = 90  # bounds the wait for the service; not a performance check
+ADMIN_TOKEN = "end-to-end-admin-token"  # what the deployment's secret would hold
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def free_port() -> int:
@@ -39,7 +42,7 @@ def free_port() -> int:
 def service(registry: Path) -> Iterator[httpx.Client]:
     """Run `python -m churn serve` on a free loopback port until the block ends."""
     port = free_port()
-    env = os.environ | {"PYTHONPATH": str(SNIPPETS)}
+    env = os.environ | {"PYTHONPATH": str(SNIPPETS), ADMIN_TOKEN_ENV: ADMIN_TOKEN}
     command = [sys.executable, "-m", "churn", "serve", "--registry", str(registry)]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)], env=env
@@ -147,10 +150,10 @@ def test_notebook_to_served_versioned_monitored_model(data, fresh_registry, tmp_
         # 8. Retrain, promote and reload without a restart; then roll back.
         assert main(["train", "--data", str(data["retrain"]), *registry]) == 0
         assert main(["promote", *registry]) == 0
-        assert api.post("/admin/reload").status_code == 200
+        assert api.post("/admin/reload", headers=ADMIN).status_code == 200
         assert api.get("/metadata").json()["version"] == "2"
         assert main(["rollback", *registry]) == 0
-        assert api.post("/admin/reload").status_code == 200
+        assert api.post("/admin/reload", headers=ADMIN).status_code == 200
         assert api.get("/metadata").json()["version"] == "1"
         assert api.post("/predict", json=customer(rows)).status_code == 200
 

@@ -35,6 +35,8 @@ from churn.serve import (
 from churn.train import build_pipeline
 
 MISSING = object()  # marks a field to delete from a request
+TOKEN = "test-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def loaded(model: Any, version: str = "1") -> LoadedModel:
@@ -474,9 +476,9 @@ class Versions:
 def test_reload_swaps_to_the_new_version(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
-    with TestClient(create_app(Versions(model))) as client:
+    with TestClient(create_app(Versions(model), TOKEN)) as client:
         assert client.post("/predict", json=rows[0]).json()["model_version"] == "1"
-        response = client.post("/admin/reload")
+        response = client.post("/admin/reload", headers=ADMIN)
         assert response.status_code == 200
         assert response.json() == {"status": "reloaded", "model_version": "2"}
         assert client.post("/predict", json=rows[0]).json()["model_version"] == "2"
@@ -486,13 +488,46 @@ def test_reload_swaps_to_the_new_version(
     assert metric(text, "churn_model_info", version="1") is None
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"Authorization": TOKEN}, 401),  # no scheme
+        ({"Authorization": "Bearer wrong-token"}, 401),
+        ({"Authorization": f"Basic {TOKEN}"}, 401),
+    ],
+    ids=["no header", "no scheme", "wrong token", "other scheme"],
+)
+def test_reload_without_the_token_is_refused_and_changes_nothing(
+    model: Pipeline, headers: dict[str, str], status: int
+) -> None:
+    loader = Versions(model)
+    with TestClient(create_app(loader, TOKEN)) as client:
+        response = client.post("/admin/reload", headers=headers)
+        assert response.status_code == status
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert "Authorization: Bearer <token>" in response.json()["detail"]
+        assert client.get("/ready").json()["model_version"] == "1"
+    assert next(loader.count) == 2  # loaded once, at start-up
+
+
+@pytest.mark.parametrize("token", [None, ""], ids=["none", "empty"])
+def test_without_a_token_reloads_over_http_are_off(
+    model: Pipeline, token: str | None
+) -> None:
+    with TestClient(create_app(Versions(model), token)) as client:
+        response = client.post("/admin/reload", headers={"Authorization": "Bearer "})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "admin routes are off: set CHURN_ADMIN_TOKEN"}
+
+
 def test_a_failed_reload_keeps_serving_the_old_model(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
     loader = Versions(model)
-    with TestClient(create_app(loader)) as client:
+    with TestClient(create_app(loader, TOKEN)) as client:
         loader.fail = True
-        response = client.post("/admin/reload")
+        response = client.post("/admin/reload", headers=ADMIN)
         assert response.status_code == 503
         assert response.json() == {
             "detail": "OSError: registry unreachable",
@@ -508,10 +543,10 @@ def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
     model: Pipeline,
 ) -> None:
     loader = Versions(model, fail=True)
-    app = create_app(loader)
+    app = create_app(loader, TOKEN)
     with TestClient(app) as client:
         assert client.get("/ready").json()["reason"] == "OSError: registry unreachable"
-        failed = client.post("/admin/reload")
+        failed = client.post("/admin/reload", headers=ADMIN)
         assert failed.status_code == 503
         assert failed.json()["model_version"] is None
         loader.fail = False
@@ -559,13 +594,13 @@ def test_a_request_in_flight_finishes_on_the_model_it_started_with(
 def test_requests_during_reloads_all_succeed(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
-    app = create_app(Versions(model))
+    app = create_app(Versions(model), TOKEN)
     with TestClient(app) as client, ThreadPoolExecutor(4) as pool:
         futures = [
             pool.submit(client.post, "/predict", json=rows[i % len(rows)])
             for i in range(40)
         ]
-        reloads = [client.post("/admin/reload") for _ in range(5)]
+        reloads = [client.post("/admin/reload", headers=ADMIN) for _ in range(5)]
         responses = [future.result() for future in futures]
     assert [r.status_code for r in reloads] == [200] * 5
     assert [r.status_code for r in responses] == [200] * 40
