@@ -27,9 +27,11 @@ help: ## List the commands
 	$(PYTHON) -m venv .bootstrap
 	.bootstrap/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --8<-- [start:env]
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python "$$(command -v $(PYTHON))"
 	@touch $@
+# --8<-- [end:env]
 
 env: .venv/.synced ## Create or update the environment from uv.lock
 

@@ -1,8 +1,8 @@
-"""The roadmap's shell commands, run in order as a reader runs them.
+"""The transition pages' shell commands, run in order as a reader runs them.
 
-docs/transition/roadmap.md shows its commands in ``bash`` blocks, which
-tests/test_docs.py skips because it runs Python. This test runs each of them in a
-scratch folder laid out like a clone, week after week, and checks what the page says
+docs/transition/roadmap.md and portfolio.md show their commands in ``bash`` blocks,
+which tests/test_docs.py skips because it runs Python. This test runs each of them in
+a scratch folder laid out like a clone, in page order, and checks what the page says
 will happen: exit codes announced by ``echo $?  # N``, and identical hashes from the
 deterministic retrain. Commands it does not run are listed with where they are proven.
 """
@@ -21,6 +21,8 @@ import pytest
 from tests.paths import DOCS, SNIPPETS
 
 ROADMAP = DOCS / "transition" / "roadmap.md"
+# Page: how many commands it runs at least, so a page cannot lose them unnoticed.
+PAGES = {ROADMAP: 15, DOCS / "transition" / "portfolio.md": 3}
 BLOCK = re.compile(r"^```bash[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 EXIT_CODE = re.compile(r"^echo \$\?\s+#\s*(\d+)\b")
 # Prefix of a command this test leaves alone: why, and where it is proven instead.
@@ -74,10 +76,11 @@ def clone(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_roadmap_commands_work_as_the_page_says(clone: Path) -> None:
-    commands = roadmap_commands(ROADMAP.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_page_commands_work_as_the_page_says(clone: Path, page: Path) -> None:
+    commands = roadmap_commands(page.read_text(encoding="utf-8"))
     run = [command for command in commands if not_run_reason(command) is None]
-    assert len(run) >= 15, "the roadmap lost its commands: update this test"
+    assert len(run) >= PAGES[page], f"{page.name} lost its commands: update this test"
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
     for command in run:
         done = subprocess.run(
