@@ -44,7 +44,7 @@ class Command:
     exit_code: int = 0
 
 
-def roadmap_commands(text: str) -> list[Command]:
+def page_commands(text: str) -> list[Command]:
     """Every command of every ``bash`` block, in page order.
 
     An ``echo $?  # N`` line is not a command: it sets the exit code of the one before.
@@ -78,7 +78,7 @@ def clone(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_page_commands_work_as_the_page_says(clone: Path, page: Path) -> None:
-    commands = roadmap_commands(page.read_text(encoding="utf-8"))
+    commands = page_commands(page.read_text(encoding="utf-8"))
     run = [command for command in commands if not_run_reason(command) is None]
     assert len(run) >= PAGES[page], f"{page.name} lost its commands: update this test"
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
@@ -102,11 +102,11 @@ def test_page_commands_work_as_the_page_says(clone: Path, page: Path) -> None:
 
 
 def test_commands_left_alone_are_the_expected_ones() -> None:
-    commands = roadmap_commands(ROADMAP.read_text(encoding="utf-8"))
+    commands = page_commands(ROADMAP.read_text(encoding="utf-8"))
     left = sorted({not_run_reason(c) for c in commands} - {None})
     assert left == sorted(NOT_RUN.values())
 
 
 def test_echo_exit_code_belongs_to_the_command_before() -> None:
     text = "```bash\na --x\necho $?  # 3: refused\nb\n```\n```bash\nc\n```\n"
-    assert roadmap_commands(text) == [Command("a --x", 3), Command("b"), Command("c")]
+    assert page_commands(text) == [Command("a --x", 3), Command("b"), Command("c")]
