@@ -20,6 +20,7 @@ SOURCES = [
     "CONTRIBUTING.md",
     "package.json",
     "Dockerfile",
+    "Makefile",
     ".dockerignore",
     "deploy",
     ".github",

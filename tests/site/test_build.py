@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT, SNIPPETS
-from tests.site.build import Build, build, copy_project
+from tests.site.build import SOURCES, Build, build, copy_project
 
 
 def test_strict_build_passes_without_warnings(built_site: Build) -> None:
@@ -91,6 +91,26 @@ BREAKAGES = {
         "contributing-old.md",
     ),
 }
+
+
+def included_paths() -> set[str]:
+    """Every file a page includes with ``--8<-- "path"`` or ``"path:section"``."""
+    pattern = re.compile(r'--8<-- "([^":]+)')
+    return {
+        match
+        for page in (ROOT / "docs").rglob("*.md")
+        for match in pattern.findall(page.read_text())
+    }
+
+
+def test_broken_page_builds_copy_every_included_file() -> None:
+    # A page that includes a file copy_project leaves behind breaks every case below
+    # for the wrong reason ("Snippet at path ... could not be found").
+    missing = sorted(
+        path for path in included_paths() if path.split("/")[0] not in SOURCES
+    )
+    assert included_paths()
+    assert missing == []
 
 
 @pytest.mark.parametrize("case", BREAKAGES, ids=list(BREAKAGES))
