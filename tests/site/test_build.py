@@ -76,7 +76,7 @@ BREAKAGES = {
         "docs/roles/metrics.md",
         '--8<-- "snippets/roles/slo.py:budget"',
         '--8<-- "snippets/roles/missing.py:budget"',
-        "Snippet at path",
+        "Snippet at path 'snippets/roles/missing.py' could not be found",
     ),
     "missing anchor": (
         "docs/index.md",
