@@ -1,1 +1,1 @@
-"""Code shown in Part 2, skills: capacity arithmetic, caching and micro-batching."""
+"""Code from Part 2, skills: capacity, caching, batching, start-up, API patterns."""

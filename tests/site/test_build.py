@@ -36,7 +36,7 @@ def test_glossary_is_appended_as_tooltips(built_site: Build) -> None:
 
 
 def test_reference_is_generated_from_docstrings(built_site: Build) -> None:
-    page = (built_site.site / "reference" / "roles-slo" / "index.html").read_text()
+    page = (built_site.site / "reference" / "roles" / "slo" / "index.html").read_text()
     assert "nearest-rank percentile" in page
     assert 'id="roles.slo.error_budget"' in page
 

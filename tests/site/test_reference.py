@@ -1,4 +1,8 @@
-"""The churn reference has one page per module, and none is missing or stale."""
+"""Every module in snippets/ has its own reference page, and none is missing or stale.
+
+The reference mirrors snippets/: ``snippets/churn/serve.py`` is documented by
+``docs/reference/churn/serve.md``, listed in ``docs/reference/churn/index.md``.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,18 @@ import yaml
 from tests.paths import DOCS, ROOT, SNIPPETS
 from tests.site.build import Build
 
-PAGES = DOCS / "reference" / "churn"
+REFERENCE = DOCS / "reference"
+# Modules as paths under snippets/ without ".py", e.g. "skills/api/timeouts".
 MODULES = sorted(
-    path.stem for path in (SNIPPETS / "churn").glob("*.py") if path.stem[0] != "_"
+    str(path.relative_to(SNIPPETS).with_suffix(""))
+    for path in SNIPPETS.rglob("*.py")
+    if not path.name.startswith("_")
 )
 
 
 def summary(module: str) -> str:
-    """The first line of a churn module's docstring."""
-    tree = ast.parse((SNIPPETS / "churn" / f"{module}.py").read_text())
+    """The first line of a module's docstring."""
+    tree = ast.parse((SNIPPETS / f"{module}.py").read_text())
     return (ast.get_docstring(tree) or "").splitlines()[0]
 
 
@@ -28,27 +35,34 @@ def front_matter(page: Path) -> dict[str, str]:
     return yaml.safe_load(page.read_text().split("---")[1])
 
 
-def test_every_module_is_listed() -> None:
-    assert "serve" in MODULES
-    assert "__main__" not in MODULES
-    pages = sorted(page.stem for page in PAGES.glob("*.md") if page.stem != "index")
+def test_every_module_has_a_page() -> None:
+    assert {"churn/serve", "roles/slo", "skills/api/timeouts"} <= set(MODULES)
+    pages = sorted(
+        str(page.relative_to(REFERENCE).with_suffix(""))
+        for page in REFERENCE.rglob("*.md")
+        if page.name != "index.md"
+    )
     assert pages == MODULES
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_module_page_renders_its_module(module: str) -> None:
-    page = PAGES / f"{module}.md"
-    assert f"::: churn.{module}\n" in page.read_text()
+    page = REFERENCE / f"{module}.md"
+    dotted = module.replace("/", ".")
+    assert f"::: {dotted}\n" in page.read_text()
     # The search engines' summary of the page is the module's own first line.
     description = front_matter(page)["description"]
-    assert description == f"API reference of churn.{module}: {summary(module)}"
+    assert description == f"API reference of {dotted}: {summary(module)}"
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_module_page_is_linked_from_the_index_and_nav(module: str) -> None:
-    assert f"[`churn.{module}`]({module}.md)" in (PAGES / "index.md").read_text()
+def test_module_page_is_in_its_package_index_and_the_nav(module: str) -> None:
+    package, rest = module.split("/", 1)
+    dotted = module.replace("/", ".")
+    index = (REFERENCE / package / "index.md").read_text()
+    assert f"[`{dotted}`]({rest}.md)" in index
     nav = (ROOT / "mkdocs.yml").read_text()
-    assert f"- churn.{module}: reference/churn/{module}.md\n" in nav
+    assert f"- {dotted}: reference/{module}.md\n" in nav
 
 
 def test_module_page_shows_the_functions_docstrings(built_site: Build) -> None:
