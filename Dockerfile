@@ -24,13 +24,17 @@ WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when the lock changes, not on
 # every code edit. --locked fails if uv.lock disagrees with pyproject.toml, and
-# only the `service` group is installed (no docs, notebooks or test tools).
+# --no-default-groups leaves out the docs, notebook and test tools: only the
+# package's own run-time dependencies are installed.
 COPY pyproject.toml uv.lock ./
-RUN uv sync --locked --no-default-groups --group service --no-install-project
+RUN uv sync --locked --no-default-groups --no-install-project
 
-# Then the code: only the package, never the guide, tests or data.
-COPY snippets/churn /app/src/churn
-RUN python -m compileall -q /app/src
+# Then the package itself, built into a wheel and installed (not editable), so
+# the venv holds everything and no source tree ships: only the package, never
+# the guide, tests or data.
+COPY README.md LICENSE ./
+COPY snippets/churn snippets/churn
+RUN uv sync --locked --no-default-groups --no-editable
 # --8<-- [end:builder]
 
 # --8<-- [start:runtime]
@@ -53,13 +57,11 @@ WORKDIR /app
 # Owned by root and read-only to the service user: the process cannot alter
 # its own code or dependencies.
 COPY --from=builder /app/.venv /app/.venv
-COPY --from=builder /app/src /app/src
 
-# The venv first on PATH; src on PYTHONPATH so `python -m churn` imports the
-# package; unbuffered output so logs reach `docker logs` at once; and no MLflow
-# usage telemetry leaving the cluster.
+# The venv first on PATH, so `churn` is the installed package's command;
+# unbuffered output so logs reach `docker logs` at once; and no MLflow usage
+# telemetry leaving the cluster.
 ENV PATH="/app/.venv/bin:${PATH}" \
-    PYTHONPATH=/app/src \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     MLFLOW_DISABLE_TELEMETRY=true
@@ -76,6 +78,6 @@ USER 10001
 
 # The entrypoint is the CLI, so the same image also runs `score` or `monitor`;
 # the default command serves the model found in the registry mounted at /models.
-ENTRYPOINT ["python", "-m", "churn"]
+ENTRYPOINT ["churn"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000", "--registry", "/models"]
 # --8<-- [end:runtime]

@@ -186,9 +186,14 @@ def test_uv_image_matches_the_makefile(parsed: list[Instruction]):
 
 def test_dependencies_come_from_the_lock_before_the_code(parsed: list[Instruction]):
     runs = [args for args in of(parsed, "RUN") if "uv sync" in args]
-    assert len(runs) == 1
-    for flag in ("--locked", "--no-default-groups", "--group service"):
-        assert flag in runs[0]
+    assert len(runs) == 2
+    deps, package = runs
+    # Only the package's run-time dependencies, pinned by the lock...
+    for flag in ("--locked", "--no-default-groups", "--no-install-project"):
+        assert flag in deps
+    # ...then the package as a wheel: nothing in the venv points at a source tree.
+    for flag in ("--locked", "--no-default-groups", "--no-editable"):
+        assert flag in package
     # The lock is copied before the code, so a code edit reuses the deps layer.
     sources = copy_sources(parsed)
     assert sources.index("uv.lock") < sources.index("snippets/churn")
@@ -211,7 +216,7 @@ def test_final_stage_checks_health_and_serves_the_registry(
     assert of(final, "EXPOSE") == ["8000"]
     (entrypoint,) = of(final, "ENTRYPOINT")
     (cmd,) = of(final, "CMD")
-    assert entrypoint == '["python", "-m", "churn"]'
+    assert entrypoint == '["churn"]'
     assert cmd.startswith('["serve",')
     assert '"--port", "8000"' in cmd
     assert '"--registry", "/models"' in cmd
@@ -219,7 +224,13 @@ def test_final_stage_checks_health_and_serves_the_registry(
 
 def test_everything_copied_exists(parsed: list[Instruction]):
     sources = copy_sources(parsed)
-    assert set(sources) == {"pyproject.toml", "uv.lock", "snippets/churn"}
+    assert set(sources) == {
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "LICENSE",
+        "snippets/churn",
+    }
     for source in sources:
         assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
 
@@ -253,7 +264,13 @@ def test_dockerignore_is_an_allow_list():
     patterns = ignore_patterns()
     assert patterns[0] == "*"
     allowed = {p.removeprefix("!") for p in patterns if p.startswith("!")}
-    assert allowed == {"pyproject.toml", "uv.lock", "snippets/churn/**"}
+    assert allowed == {
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "LICENSE",
+        "snippets/churn/**",
+    }
 
 
 @pytest.mark.parametrize(
@@ -261,6 +278,7 @@ def test_dockerignore_is_an_allow_list():
     [
         ("pyproject.toml", True),
         ("uv.lock", True),
+        ("README.md", True),
         ("snippets/churn/__init__.py", True),
         ("snippets/churn/__pycache__/train.cpython-311.pyc", False),
         ("snippets/roles/slo.py", False),

@@ -163,7 +163,7 @@ def _monitor(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m churn", description="The churn reference system."
+        prog="churn", description="The churn reference system."
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
