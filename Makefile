@@ -38,22 +38,24 @@ env: .venv/.synced ## Create or update the environment from uv.lock
 serve: env ## Serve the guide on http://127.0.0.1:8000
 	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: env ## Build the site into site/ (strict: any warning fails)
+build: env ## Build the site into site/ (strict: any warning fails), with a notebook per page
 	$(RUN) mkdocs build --strict
+	$(RUN) python -m tools.notebooks site
 
 lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check snippets tests benchmarks
-	$(RUN) ruff format --check snippets tests benchmarks
+	$(RUN) ruff check snippets tests benchmarks tools
+	$(RUN) ruff format --check snippets tests benchmarks tools
 
 format: env ## Format snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check --fix snippets tests benchmarks
-	$(RUN) ruff format snippets tests benchmarks
+	$(RUN) ruff check --fix snippets tests benchmarks tools
+	$(RUN) ruff format snippets tests benchmarks tools
 
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term
 
-update-examples: env ## Rewrite `#>` output lines and stored notebook outputs from fresh runs
+update-examples: env ## Rewrite `#>` outputs, stored notebook outputs and install boxes from fresh runs
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
+	$(RUN) python -m tools.install_lines
 
 bench: env ## Run the benchmarks; print a table and write reports/bench.md
 	$(RUN) python -m benchmarks

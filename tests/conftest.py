@@ -14,6 +14,8 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 # Tests that read the built site; xdist keeps them on one worker to build it once.
 SITE_TESTS = [ROOT / "tests" / "site", ROOT / "tests" / "browser"]
+# The reader tests build their own copy per worker: they are many and slow, and
+# keeping them off the site worker lets both run at once.
 
 
 @pytest.fixture(scope="session")

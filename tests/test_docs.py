@@ -1,11 +1,16 @@
 """Every Python example on a page or in a docstring is linted, run and checked.
 
+A page reads as one script: its runnable Python blocks run in page order in one
+namespace, so a later block uses what an earlier one defined, as a reader's copy
+would. A block whose only lines are ``--8<--`` includes runs the included file
+sections (its test at the mirrored path under tests/ proves the whole file); a
+block fenced as ``{.python .excerpt title="..."}`` is part of a file, shown for
+reading, and is not run here. Docstring examples each stand alone.
+
 Fence options (read from the fence's first line):
 
 - ``test="skip - <reason>"``: do not run this block; the reason is required and
   printed in the summary, so skipped code stays visible and rare.
-- ``group="<name>"``: blocks on the same page with the same group run in order in
-  one namespace, so a later block can continue an earlier one.
 
 ``make update-examples`` (pytest ``--update-examples``) rewrites the ``#>`` output
 lines under each ``print`` from a fresh run; nobody types them.
@@ -13,8 +18,10 @@ lines under each ``print`` from a fresh run; nobody types them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pytest_examples import CodeExample, EvalExample, find_examples
@@ -48,19 +55,46 @@ class Unit:
         return test.removeprefix("skip").strip(" -:") or ""
 
 
+INCLUDE = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
+MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$")
+
+
+def is_include(example: CodeExample) -> bool:
+    """A block made only of ``--8<--`` lines."""
+    lines = example.source.strip().splitlines()
+    return bool(lines) and all(INCLUDE.match(line.strip()) for line in lines)
+
+
+def is_excerpt(example: CodeExample) -> bool:
+    """A block fenced as an excerpt of a file: shown for reading, never run alone."""
+    return "excerpt" in example.prefix_tags()
+
+
+def expand(example: CodeExample) -> str:
+    """The code an include block shows, as pymdownx.snippets puts it on the page."""
+    parts = []
+    for line in example.source.strip().splitlines():
+        match = INCLUDE.match(line.strip())
+        assert match, line
+        lines = (ROOT / match["path"]).read_text(encoding="utf-8").splitlines()
+        if match["section"]:
+            start = lines.index(f"# --8<-- [start:{match['section']}]")
+            end = lines.index(f"# --8<-- [end:{match['section']}]")
+            lines = lines[start + 1 : end]
+        parts.append("\n".join(line for line in lines if not MARKER.match(line)))
+    return "\n".join(parts) + "\n"
+
+
 def collect_units() -> Iterator[Unit]:
-    """Group every example under docs/ and snippets/ into test units."""
-    groups: dict[tuple[str, str], list[CodeExample]] = {}
-    for example in [*find_examples(DOCS), *find_examples(SNIPPETS)]:
-        if example.source.lstrip().startswith("--8<--"):
-            continue  # an included file: its mirrored test under tests/ runs it
-        name = example.prefix_settings().get("group")
-        if name is None:
-            yield Unit((example,))
-        else:
-            groups.setdefault((str(example.path), name), []).append(example)
-    for examples in groups.values():
+    """A unit per page (its runnable blocks in order) and per docstring example."""
+    pages: dict[Path, list[CodeExample]] = {}
+    for example in find_examples(DOCS):
+        if not is_excerpt(example):
+            pages.setdefault(example.path, []).append(example)
+    for examples in pages.values():
         yield Unit(tuple(examples))
+    for example in find_examples(SNIPPETS):
+        yield Unit((example,))
 
 
 UNITS = list(collect_units())
@@ -78,8 +112,8 @@ def test_example(unit: Unit, eval_example: EvalExample, record_property) -> None
         record_property("skip_reason", reason)
         pytest.skip(reason)
 
-    # Blocks of a group share names, so one may use what another imported or defined.
-    shared = ["F401", "F811", "F821"] if len(unit.examples) > 1 else []
+    # Blocks of a page share names, so one may use what another imported or defined.
+    shared = ["F401", "F811", "F821", "E402"] if len(unit.examples) > 1 else []
     eval_example.set_config(
         line_length=88,
         target_version="py311",
@@ -88,7 +122,14 @@ def test_example(unit: Unit, eval_example: EvalExample, record_property) -> None
     )
     namespace: dict[str, object] | None = None
     for example in unit.examples:
-        if eval_example.update_examples:
+        if Unit((example,)).skip_reason is not None:
+            continue
+        if is_include(example):  # ruff checks the file itself; run what it shows
+            code = CodeExample.create(
+                expand(example), path=example.path, start_line=example.start_line
+            )
+            namespace = eval_example.run(code, module_globals=namespace)
+        elif eval_example.update_examples:
             eval_example.format_ruff(example)
             namespace = eval_example.run_print_update(example, module_globals=namespace)
         else:
@@ -108,7 +149,7 @@ def test_examples_were_found() -> None:
         ("python", None),
         ('python test="skip - needs Docker"', "needs Docker"),
         ('python test="skip"', ""),
-        ('python group="a" test="skip: no GPU here"', "no GPU here"),
+        ('python test="skip: no GPU here"', "no GPU here"),
     ],
 )
 def test_skip_reason_is_read_from_the_fence(prefix: str, reason: str | None) -> None:

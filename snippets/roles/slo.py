@@ -19,9 +19,12 @@ Example:
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:percentiles]

@@ -25,6 +25,11 @@ SOURCES = [
     "deploy",
     ".github",
     "tests",
+    "tools",
+    "pyproject.toml",
+    "uv.lock",
+    "README.md",
+    "LICENSE",
 ]
 
 
@@ -47,7 +52,7 @@ class Build:
 
 
 def build(project: Path, site: Path) -> Build:
-    """Run a strict build of ``project`` into ``site`` and capture its log."""
+    """Run a strict build of ``project`` into ``site``, write its page notebooks."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
@@ -58,7 +63,21 @@ def build(project: Path, site: Path) -> Build:
         timeout=300,
         check=False,
     )
-    return Build(done.returncode, done.stdout + done.stderr, site)
+    log = done.stdout + done.stderr
+    if done.returncode == 0:  # then, as `make build` does, each page's notebook
+        notebooks = subprocess.run(
+            [sys.executable, "-m", "tools.notebooks", str(site)],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        return Build(
+            notebooks.returncode, log + notebooks.stdout + notebooks.stderr, site
+        )
+    return Build(done.returncode, log, site)
 
 
 def copy_project(dest: Path) -> Path:

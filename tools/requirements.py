@@ -1,0 +1,91 @@
+"""From the code a page runs to the one command that installs what it imports.
+
+The install line is derived, never typed: the top-level names the code imports
+are mapped to the distributions that provide them, and each is pinned to the
+version in uv.lock. The guide's own reference system, `churn`, is not on PyPI;
+it installs from a clone of the guide, so its requirement is the clone's folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable
+from importlib.metadata import packages_distributions
+
+from packaging.utils import canonicalize_name
+
+from tools.lock import Lock, Requirement
+
+PROJECT = "ds-to-mle-churn"
+CLONE = "./guide"  # where the page tells the reader to clone the guide
+CLONE_COMMAND = "git clone https://github.com/ds-to-mle/guide"
+
+# Imports that need an extra of the distribution that provides them.
+EXTRAS = {
+    "dask.dataframe": ("dask", "dataframe"),
+    "dask.distributed": ("dask", "distributed"),
+    "churn.batch": (PROJECT, "batch"),
+}
+
+
+class UnknownImport(LookupError):
+    """Code imports a name that no locked distribution provides."""
+
+
+def imported_modules(code: str) -> set[str]:
+    """Every module the code imports, by its full dotted name."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def requirements(code: str, lock: Lock) -> list[Requirement]:
+    """The distributions (with extras) that the code's imports need, sorted.
+
+    Raises:
+        UnknownImport: If an import is neither standard library nor locked.
+    """
+    providers = packages_distributions()
+    extras: dict[str, set[str]] = {}
+    for module in imported_modules(code):
+        top = module.partition(".")[0]
+        if top in sys.stdlib_module_names or top == "__future__":
+            continue
+        name = PROJECT if top == "churn" else _locked_provider(top, providers, lock)
+        if name is None:
+            raise UnknownImport(f"import {top}: no package in uv.lock provides it")
+        extras.setdefault(name, set())
+        for prefix, (package, extra) in EXTRAS.items():
+            if (module + ".").startswith(prefix + "."):
+                extras.setdefault(package, set()).add(extra)
+    return [Requirement(n, tuple(sorted(e))) for n, e in sorted(extras.items())]
+
+
+def _locked_provider(
+    top: str, providers: dict[str, list[str]], lock: Lock
+) -> str | None:
+    for name in providers.get(top, []):
+        try:
+            lock.version(name)
+        except KeyError:
+            continue
+        return canonicalize_name(name)
+    return None
+
+
+def install_command(reqs: Iterable[Requirement], lock: Lock) -> str:
+    """One ``pip install`` with every requirement pinned to its locked version."""
+    words = []
+    for req in reqs:
+        extras = f"[{','.join(req.extras)}]" if req.extras else ""
+        if req.name == PROJECT:
+            words.append(f'"{CLONE}{extras}"')
+        else:
+            words.append(f'"{req.name}{extras}=={lock.version(req.name)}"')
+    return "pip install " + " ".join(words)
