@@ -1,0 +1,1 @@
+"""Tools that build and check the guide: install boxes, page notebooks, the lock."""

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from tools.lock import Lock
 from tools.pages import Page, notebook_name, site_pages
 from tools.requirements import CLONE_COMMAND, PROJECT, install_command, requirements
@@ -83,6 +85,55 @@ def box(page: Page, lock: Lock) -> str:
     return "\n".join(lines) + "\n"
 
 
+NOTEBOOK_TAG = "run-this-page"
+
+
+def notebook_code(path: Path) -> str:
+    """The code cells of a notebook, joined as the script they make."""
+    notebook = nbformat.read(path, as_version=4)
+    cells = [c.source for c in notebook.cells if c.cell_type == "code"]
+    return "\n\n".join(cells) + "\n"
+
+
+def notebook_box(path: Path, lock: Lock) -> str:
+    """The Markdown cell that tells a reader what to install for a notebook page."""
+    reqs = requirements(notebook_code(path), lock)
+    lines = ["**Run this notebook.** Its cells run top to bottom in a fresh kernel."]
+    if any(r.name == PROJECT for r in reqs):
+        lines += [
+            "They import `churn`, the guide's reference system, which you install",
+            f"from a clone of the guide: `{CLONE_COMMAND}`. Then, in a new virtual",
+            "environment, in the folder that holds the clone:",
+        ]
+    else:
+        lines += ["Install what it imports, at the versions the guide tests:"]
+    lines += ["", "```bash", install_command(reqs, lock), "```"]
+    return "\n".join(lines)
+
+
+def write_notebook_boxes(lock: Lock) -> list[Path]:
+    """Keep each notebook's tagged install cell, second in the notebook, current."""
+    changed = []
+    for path in sorted(DOCS.rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        text = notebook_box(path, lock)
+        tagged = [
+            c for c in notebook.cells if NOTEBOOK_TAG in c.metadata.get("tags", [])
+        ]
+        if tagged and tagged[0].source == text:
+            continue
+        if tagged:
+            tagged[0].source = text
+        else:
+            cell = nbformat.v4.new_markdown_cell(
+                text, metadata={"tags": [NOTEBOOK_TAG]}
+            )
+            notebook.cells.insert(1, cell)
+        nbformat.write(notebook, path)
+        changed.append(path)
+    return changed
+
+
 def build(site: Path) -> None:
     """A strict build of the guide into ``site``."""
     subprocess.run(
@@ -118,9 +169,11 @@ def main() -> int:
         if not target.exists() and include_line(source) in source.read_text():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("", encoding="utf-8")  # so the first build can include it
+    lock = Lock(ROOT / "uv.lock")
+    changed = write_notebook_boxes(lock)
     with tempfile.TemporaryDirectory() as folder:
         build(Path(folder))
-        changed = write_boxes(Path(folder), Lock(ROOT / "uv.lock"))
+        changed += write_boxes(Path(folder), lock)
     for path in changed:
         print(f"wrote {path.relative_to(ROOT)}")
     print(f"{len(changed)} install boxes changed")

@@ -66,7 +66,8 @@ def _walk(element: Tag) -> Iterator[tuple[str, str]]:
 def _fence(block: Block) -> str:
     """A block that is not run, kept as a fenced block (with its title)."""
     title = f"<p><em>{block.title}</em></p>" if block.title else ""
-    return f'{title}<pre><code class="language-{block.language}">{_escape(block.code)}</code></pre>'
+    code = _escape(block.code)
+    return f'{title}<pre><code class="language-{block.language}">{code}</code></pre>'
 
 
 def _escape(text: str) -> str:

@@ -11,21 +11,18 @@ kernel a reader's Jupyter brings).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.paths import DOCS, ROOT
-from tools.install_lines import source_of
-from tools.lock import Lock, Requirement, pylock_subset
+from tests.reader.venv import environment, make_venv, run, run_notebook
+from tools.install_lines import NOTEBOOK_TAG, notebook_box, notebook_code, source_of
+from tools.lock import Lock, Requirement
 from tools.pages import Page, notebook_name, read_page
 from tools.requirements import CLONE, PROJECT, install_command, requirements
-
-RUN_TIMEOUT_S = 600
 
 # Pages with no runnable Python, and why: a page that loses its code fails here.
 NO_CODE = {
@@ -52,18 +49,6 @@ def page_of(site: Path, url: str) -> Page:
     return read_page(site, site / url / "index.html")
 
 
-def environment(home: Path) -> dict[str, str]:
-    """The process environment of a reader's shell: nothing from this clone."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
-        and not k.startswith(("COV_", "COVERAGE_", "PYTEST_", "UV_"))
-    }
-    # No test reaches the network: MLflow's usage telemetry is switched off.
-    return {**env, "HOME": str(home), "MLFLOW_DISABLE_TELEMETRY": "true"}
-
-
 def parse_install(line: str) -> list[Requirement]:
     """The requirements an install line names, as pip would read them."""
     assert line.startswith("pip install "), line
@@ -75,39 +60,6 @@ def parse_install(line: str) -> list[Requirement]:
             Requirement(name, tuple(filter(None, extras.rstrip("]").split(","))))
         )
     return reqs
-
-
-def make_venv(
-    where: Path, reqs: list[Requirement], uv: str, lock: Lock, pylock: Path, wheel: Path
-) -> Path:
-    """A new virtual environment with only ``reqs`` (and what they depend on)."""
-    venv = where / "venv"
-    subprocess.run(
-        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
-    )
-    python = venv / "bin" / "python"
-    base = [uv, "pip", "install", "--quiet", "--offline", "--python", str(python)]
-    keep = lock.closure(reqs)
-    if keep:
-        subset = pylock_subset(pylock, keep, where / "pylock.toml")
-        subprocess.run([*base, "-r", str(subset)], check=True)
-    if any(r.name == PROJECT for r in reqs):  # the clone, as the wheel CI builds
-        subprocess.run([*base, "--no-deps", str(wheel)], check=True)
-    return python
-
-
-def run(
-    command: list[str], cwd: Path, env: dict[str, str]
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("url", URLS, ids=[u or "home" for u in URLS])
@@ -127,7 +79,7 @@ def test_page_runs_as_the_reader_copies_it(
         return
     assert url not in NO_CODE, f"{url} has runnable code: take it off NO_CODE"
 
-    # The box says what to install, above the first block, and it is what the code imports.
+    # The box says what to install, and that is what the code imports.
     line = page.install_line
     assert line is not None, f"{url}: no 'Run this page's code' box"
     reqs = requirements(page.script, lock)
@@ -148,37 +100,28 @@ def test_page_runs_as_the_reader_copies_it(
     # The page's notebook, in a fresh kernel, in the same environment plus Jupyter.
     notebook = page.html_path.parent / notebook_name(url)
     assert notebook.exists(), f"{url}: the page links {notebook.name}, not built"
-    jupyter = [Requirement("ipykernel"), Requirement("nbclient")]
-    subset = pylock_subset(
-        full_pylock, lock.closure(jupyter), tmp_path / "pylock.jupyter.toml"
-    )
-    subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--offline",
-            "--python",
-            str(python),
-            "-r",
-            str(subset),
-        ],
-        check=True,
-    )
-    cells = tmp_path / "cells"
-    cells.mkdir()
-    (cells / notebook.name).write_bytes(notebook.read_bytes())
-    done = run(
-        [
-            str(python.parent / "jupyter-execute"),
-            f"--timeout={RUN_TIMEOUT_S}",
-            notebook.name,
-        ],
-        cells,
-        environment(home),
-    )
+    done = run_notebook(notebook, python, tmp_path, uv, lock, full_pylock)
     assert done.returncode == 0, f"{url} failed as a notebook:\n{done.stderr[-4000:]}"
+
+
+NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize(
+    "source", NOTEBOOKS, ids=[str(p.relative_to(DOCS)) for p in NOTEBOOKS]
+)
+def test_notebook_page_runs_as_the_reader_downloads_it(
+    source: Path, tmp_path: Path, uv: str, lock: Lock, full_pylock: Path, wheel: Path
+) -> None:
+    """A page that is a notebook: its download runs in a kernel in a fresh venv."""
+    notebook = nbformat.read(source, as_version=4)
+    boxes = [c for c in notebook.cells if NOTEBOOK_TAG in c.metadata.get("tags", [])]
+    assert boxes, f"{source.name}: no install cell; run `python -m tools.install_lines`"
+    assert boxes[0].source == notebook_box(source, lock), "run tools.install_lines"
+    reqs = requirements(notebook_code(source), lock)
+    python = make_venv(tmp_path, reqs, uv, lock, full_pylock, wheel)
+    done = run_notebook(source, python, tmp_path, uv, lock, full_pylock)
+    assert done.returncode == 0, f"{source.name} failed:\n{done.stderr[-4000:]}"
 
 
 def test_every_page_source_is_found() -> None:

@@ -1,0 +1,89 @@
+"""Fresh virtual environments made as a reader makes them: only what a line names."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tools.lock import Lock, Requirement, pylock_subset
+from tools.requirements import PROJECT
+
+RUN_TIMEOUT_S = 600
+
+
+def environment(home: Path) -> dict[str, str]:
+    """The process environment of a reader's shell: nothing from this clone."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
+        and not k.startswith(("COV_", "COVERAGE_", "PYTEST_", "UV_"))
+    }
+    # No test reaches the network: MLflow's usage telemetry is switched off.
+    return {**env, "HOME": str(home), "MLFLOW_DISABLE_TELEMETRY": "true"}
+
+
+def make_venv(
+    where: Path,
+    reqs: list[Requirement],
+    uv: str,
+    lock: Lock,
+    pylock: Path,
+    wheel: Path,
+    editable: Path | None = None,
+) -> Path:
+    """A new virtual environment with only ``reqs`` (and what they depend on).
+
+    The guide's own package comes from ``wheel``, or from the clone at
+    ``editable`` as ``pip install -e`` puts it.
+    """
+    venv = where / "venv"
+    subprocess.run(
+        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
+    )
+    python = venv / "bin" / "python"
+    base = [uv, "pip", "install", "--quiet", "--offline", "--python", str(python)]
+    keep = lock.closure(reqs)
+    if keep:
+        subset = pylock_subset(pylock, keep, where / "pylock.toml")
+        subprocess.run([*base, "-r", str(subset)], check=True)
+    if any(r.name == PROJECT for r in reqs):  # the clone, as the wheel CI builds
+        package = (
+            ["--no-build-isolation", "-e", str(editable)] if editable else [str(wheel)]
+        )
+        subprocess.run([*base, "--no-deps", *package], check=True)
+    return python
+
+
+def run(
+    command: list[str], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+
+
+def run_notebook(
+    notebook: Path, python: Path, where: Path, uv: str, lock: Lock, pylock: Path
+) -> subprocess.CompletedProcess:
+    """Add a Jupyter kernel to the venv, then run every cell in an empty folder."""
+    jupyter = [Requirement("ipykernel"), Requirement("nbclient")]
+    subset = pylock_subset(pylock, lock.closure(jupyter), where / "pylock.jupyter.toml")
+    install = [uv, "pip", "install", "--quiet", "--offline", "--python", str(python)]
+    subprocess.run([*install, "-r", str(subset)], check=True)
+    cells, home = where / "cells", where / "kernel-home"
+    cells.mkdir()
+    home.mkdir()
+    (cells / notebook.name).write_bytes(notebook.read_bytes())
+    execute = str(python.parent / "jupyter-execute")
+    return run(
+        [execute, f"--timeout={RUN_TIMEOUT_S}", notebook.name], cells, environment(home)
+    )
