@@ -110,8 +110,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                 reasons.append(f"{where}: {props.get('skip_reason', '?')}")
             else:
                 ran += props.get("blocks", 1)
-    if ran or skipped:
+    shell_run = 0
+    for report in terminalreporter.stats.get("passed", []):
+        if "test_shell_blocks.py::test_shell_block_is_run" not in report.nodeid:
+            continue
+        props = dict(report.user_properties)
+        if "shell_skip" in props:
+            where = report.nodeid.split("[", 1)[1].rstrip("]")
+            reasons.append(f"{where} (shell): {props['shell_skip']}")
+        else:
+            shell_run += 1
+    if ran or skipped or reasons or shell_run:
         terminalreporter.write_sep("-", "documentation code blocks")
-        terminalreporter.write_line(f"{ran} code blocks ran, {skipped} skipped")
+        terminalreporter.write_line(
+            f"{ran} Python blocks ran, {skipped} skipped; {shell_run} shell blocks "
+            f"run by their tests, {len(reasons) - skipped} skipped"
+        )
         for reason in reasons:
             terminalreporter.write_line(f"  skipped {reason}")

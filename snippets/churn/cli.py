@@ -133,7 +133,15 @@ def _model(args: argparse.Namespace) -> Pipeline:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from churn.batch import score_files
+    try:
+        from churn.batch import score_files
+    except ModuleNotFoundError as error:  # the service image has no Dask, by design
+        print(
+            f"error: churn score needs {error.name}, which comes with the batch "
+            "extra: pip install 'ds-to-mle-churn[batch]'",
+            file=sys.stderr,
+        )
+        return 2
 
     summary = score_files(_model(args), args.input, args.out, scheduler=args.scheduler)
     print(

@@ -187,3 +187,15 @@ def test_generate_writes_unlabelled_rows_for_scoring(tmp_path, capsys):
     header = out.read_text().splitlines()[0].split(",")
     assert "churned" not in header
     assert "customer_id" in header
+
+
+def test_score_without_the_batch_extra_names_the_extra(monkeypatch, capsys):
+    # As in the service image: churn installed without Dask.
+    monkeypatch.delitem(sys.modules, "churn.batch", raising=False)
+    monkeypatch.setitem(sys.modules, "dask.dataframe", None)
+    argv = ["score", "--input", "x.csv", "--out", "out", "--registry", "r"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "churn score needs dask" in err
+    assert "pip install 'ds-to-mle-churn[batch]'" in err

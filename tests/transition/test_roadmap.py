@@ -31,7 +31,7 @@ NOT_RUN = {
     ".venv/bin/pytest ": "tests that the suite runs anyway",
     "docker ": "needs Docker; .github/workflows/ml-pipeline.yml builds the image",
     "curl ": "needs the server; tests/churn/test_end_to_end.py calls it over HTTP",
-    "PYTHONPATH=snippets .venv/bin/python -m churn serve ": "a server that runs "
+    ".venv/bin/churn serve ": "a server that runs "
     "until stopped; tests/churn/test_end_to_end.py starts and stops one",
 }
 
