@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build test lint format update-examples bench audit vendor clean
+.PHONY: help env serve build dist test lint format update-examples bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ serve: env ## Serve the guide on http://127.0.0.1:8000
 build: env ## Build the site into site/ (strict: any warning fails), with a notebook per page
 	$(RUN) mkdocs build --strict
 	$(RUN) python -m tools.notebooks site
+
+dist: env ## Build the reference system's wheel and sdist into dist/ (the locked hatchling, offline)
+	$(UV) build --wheel --sdist --no-build-isolation --offline --python .venv/bin/python --out-dir dist
 
 lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
 	$(RUN) ruff check snippets tests benchmarks tools
@@ -70,4 +73,4 @@ vendor: ## Refresh docs/assets/vendor/ from package-lock.json (needs npm)
 	  node_modules/tablesort/LICENCE docs/assets/vendor/tablesort/
 
 clean: ## Remove the environment, build output and caches
-	rm -rf .venv .bootstrap site reports .cache .pytest_cache .ruff_cache .coverage .coverage.*
+	rm -rf .venv .bootstrap site dist reports .cache .pytest_cache .ruff_cache .coverage .coverage.*
