@@ -51,6 +51,8 @@ def _walk(element: Tag) -> Iterator[tuple[str, str]]:
             yield "html", str(child)
         elif not isinstance(child, Tag):
             continue
+        elif "doc-signature" in child.get("class", []):
+            yield "html", str(child)  # an API signature reads as a heading
         elif "highlight" in child.get("class", []):
             block = _block(child)
             if block.runnable:

@@ -47,8 +47,15 @@ class Page:
 
     @property
     def blocks(self) -> list[Block]:
-        """Every highlighted block in the article, in page order."""
-        return [_block(div) for div in self.article.select("div.highlight")]
+        """Every highlighted code block in the article, in page order.
+
+        An API reference's signatures (``doc-signature``) are headings, not code.
+        """
+        return [
+            _block(div)
+            for div in self.article.select("div.highlight")
+            if "doc-signature" not in div.get("class", [])
+        ]
 
     @property
     def runnable(self) -> list[Block]:

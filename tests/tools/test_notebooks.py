@@ -50,3 +50,12 @@ def test_the_command_writes_and_counts(tmp_path: Path, capsys) -> None:
     write_site(tmp_path, BOX + RUNNABLE)
     assert main([str(tmp_path)]) == 0
     assert capsys.readouterr().out.startswith("wrote 1 page notebooks")
+
+
+def test_an_api_signature_stays_prose(tmp_path: Path) -> None:
+    signature = (
+        '<div class="language-python doc-signature highlight"><pre><code>'
+        "f() -&gt; int\n</code></pre></div>"
+    )
+    page = read_page(tmp_path, write_site(tmp_path, signature + RUNNABLE))
+    assert [c.cell_type for c in notebook(page).cells] == ["markdown", "code"]

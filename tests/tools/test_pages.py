@@ -117,3 +117,12 @@ def test_a_titled_block_that_is_not_an_excerpt_is_refused(tmp_path: Path) -> Non
     html = write_site(tmp_path, titled)
     (found,) = block_problems(read_page(tmp_path, html).blocks)
     assert "not an excerpt" in found
+
+
+def test_an_api_signature_is_not_a_code_block(tmp_path: Path) -> None:
+    signature = (
+        '<div class="language-python doc-signature highlight"><pre><code>'
+        "to_params() -&gt; dict[str, Any]\n</code></pre></div>"
+    )
+    page = read_page(tmp_path, write_site(tmp_path, signature + RUNNABLE))
+    assert page.script == "x = 1\n"
