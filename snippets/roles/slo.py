@@ -3,18 +3,6 @@
 A data scientist reports a model metric such as AUC. An ML engineer also reports
 how the service behaves for its users: latency percentiles against a target, and
 how much of the error budget a period of traffic has used.
-
-Example:
-    ```python
-    from roles.slo import error_budget, latency_summary
-
-    latencies_ms = [12, 15, 14, 90, 13, 16, 15, 14, 250, 15]
-    print(latency_summary(latencies_ms))
-    #> {'p50': 15, 'p95': 250, 'p99': 250, 'mean': 45.4}
-    budget = error_budget(requests=10_000, bad=25, objective=0.999)
-    print(f"burn rate {budget.burn_rate:.1f}x, budget left {budget.remaining:.0%}")
-    #> burn rate 2.5x, budget left -150%
-    ```
 """
 
 from __future__ import annotations

@@ -8,34 +8,23 @@ model call costs milliseconds.
 The key is the model version plus a canonical form of the record. Without the
 version, a new model would keep serving the old model's answers; with it, a rollout
 or a rollback simply stops matching the old entries, which then age out.
-
-Example:
-    ```python
-    from skills.cache import PredictionCache
-
-
-    def predict(records):  # any batch predict: records in, one result each out
-        return [record["x"] * 2 for record in records]
-
-
-    cache = PredictionCache(predict, model_version="3", max_entries=1_000)
-    print(cache.predict([{"x": 1}, {"x": 2}, {"x": 1}]))
-    #> [2, 4, 2]
-    print(cache.hits, cache.misses)
-    #> 1 2
-    ```
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+# --8<-- [end:imports]
+
+# --8<-- [start:types]
 Record = Mapping[str, Any]
 Result = TypeVar("Result")
+# --8<-- [end:types]
 
 
 # --8<-- [start:key]

@@ -4,23 +4,17 @@ Before you build a service, you can know roughly how many replicas it needs and 
 a thousand predictions will cost, from four numbers: daily traffic, how peaky it is,
 how long one request keeps a worker busy, and what a replica costs. The functions
 here do that arithmetic, check their inputs, and name the input that is wrong.
-
-Example:
-    ```python
-    from skills.capacity import in_flight, replicas_needed
-
-    print(replicas_needed(peak_rps=120, capacity_rps=50, target_utilization=0.7))
-    #> 4
-    print(in_flight(rate_rps=120, latency_ms=50))
-    #> 6.0
-    ```
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 from dataclasses import dataclass
 
+# --8<-- [end:imports]
+
+# --8<-- [start:checks]
 SECONDS_PER_DAY = 86_400
 
 
@@ -54,6 +48,9 @@ def _whole(name: str, value: int, minimum: int) -> int:
 def _ceil(value: float) -> int:
     """Round up, ignoring float noise: 2.0000000000000004 replicas is 2, not 3."""
     return math.ceil(round(value, 9))
+
+
+# --8<-- [end:checks]
 
 
 # --8<-- [start:traffic]

@@ -8,32 +8,11 @@ have arrived, makes one batch call, and hands each caller its own answer.
 
 It takes any batch predict function, so you can put it in front of a scikit-learn
 pipeline, an ONNX session or a remote model alike.
-
-Example:
-    ```python
-    import asyncio
-
-    from skills.microbatch import MicroBatcher
-
-
-    def predict(rows):  # one call for the whole batch
-        return [row * 10 for row in rows]
-
-
-    async def main():
-        async with MicroBatcher(predict, max_batch=8, max_wait_s=0.01) as batcher:
-            answers = await asyncio.gather(*(batcher.submit(i) for i in range(20)))
-        return answers, batcher.calls
-
-
-    answers, calls = asyncio.run(main())
-    print(answers[:5], f"{len(answers)} answers from {calls} calls")
-    #> [0, 10, 20, 30, 40] 20 answers from 3 calls
-    ```
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import asyncio
 import contextlib
 import math
@@ -41,8 +20,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
+# --8<-- [end:imports]
+
+# --8<-- [start:queue]
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -60,7 +42,10 @@ class _Waiting(Generic[Item, Result]):
     deadline: float  # loop time by which its batch must start
 
 
-# --8<-- [start:batcher]
+# --8<-- [end:queue]
+
+
+# --8<-- [start:microbatcher]
 class MicroBatcher(Generic[Item, Result]):
     """Group requests that arrive close together into one call of a batch function.
 
@@ -107,7 +92,7 @@ class MicroBatcher(Generic[Item, Result]):
         self.calls = 0  # batch calls made
         self.items = 0  # items they scored; items / calls is the mean batch size
 
-    async def __aenter__(self) -> MicroBatcher[Item, Result]:
+    async def __aenter__(self) -> Self:
         self._start()
         return self
 
@@ -142,14 +127,11 @@ class MicroBatcher(Generic[Item, Result]):
         if self._worker is not None:
             await self._worker
 
-    # --8<-- [end:batcher]
-
     def _start(self) -> None:
         if self._worker is None:
             # Keep a reference: the event loop holds tasks only weakly.
             self._worker = asyncio.get_running_loop().create_task(self._run())
 
-    # --8<-- [start:loop]
     async def _run(self) -> None:
         """Start each batch when it is due; on close, drain the queue and stop."""
         loop = asyncio.get_running_loop()
@@ -205,9 +187,11 @@ class MicroBatcher(Generic[Item, Result]):
             return
         _settle(live, results=results)
 
-    # --8<-- [end:loop]
+
+# --8<-- [end:microbatcher]
 
 
+# --8<-- [start:settle]
 def _settle(
     batch: Sequence[_Waiting[Item, Result]],
     results: Sequence[Result] = (),
@@ -221,3 +205,6 @@ def _settle(
             waiting.future.set_result(results[index])
         else:
             waiting.future.set_exception(error)
+
+
+# --8<-- [end:settle]

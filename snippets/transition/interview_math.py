@@ -4,25 +4,18 @@ An interviewer rarely checks whether your numbers are exact. They check that you
 turn a product statement ("10 million users") into load, capacity, storage and cost,
 out loud, with stated assumptions, and that the result changes your design. Every
 function here is one step of that arithmetic, so you can rehearse it and check it.
-
-Example:
-    ```python
-    from transition.interview_math import average_qps, peak_qps, requests_per_day
-
-    daily = requests_per_day(users=2_000_000, per_user=5)
-    print(f"{average_qps(daily):.0f} requests/s on average")
-    #> 116 requests/s on average
-    print(f"{peak_qps(average_qps(daily), peak_factor=3):.0f} requests/s at peak")
-    #> 347 requests/s at peak
-    ```
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# --8<-- [end:imports]
+
+# --8<-- [start:checks]
 SECONDS_PER_DAY = 86_400
 HOURS_PER_MONTH = 730  # 365 days * 24 hours / 12 months, the usual billing month
 
@@ -37,6 +30,9 @@ def _share(name: str, value: float, *, allow_zero: bool = False) -> None:
     if not (low_ok and value <= 1):
         bounds = "[0, 1]" if allow_zero else "(0, 1]"
         raise ValueError(f"{name} must be in {bounds}, got {value}")
+
+
+# --8<-- [end:checks]
 
 
 # --8<-- [start:traffic]

@@ -3,6 +3,18 @@ import pytest
 from roles.slo import error_budget, latency_summary, percentile
 
 
+def test_module_example_a_slow_tail_burns_the_budget():
+    latencies_ms = [12, 15, 14, 90, 13, 16, 15, 14, 250, 15]
+    assert latency_summary(latencies_ms) == {
+        "p50": 15,
+        "p95": 250,
+        "p99": 250,
+        "mean": 45.4,
+    }
+    budget = error_budget(requests=10_000, bad=25, objective=0.999)
+    assert f"{budget.burn_rate:.1f}x, {budget.remaining:.0%}" == "2.5x, -150%"
+
+
 def test_percentile_returns_an_observed_value_by_nearest_rank():
     values = [5, 1, 4, 2, 3]
     assert percentile(values, 50) == 3

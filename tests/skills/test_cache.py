@@ -5,6 +5,15 @@ import pytest
 from skills.cache import PredictionCache, cache_key
 
 
+def test_module_example_a_repeated_record_is_answered_from_memory():
+    def predict(records):  # any batch predict: records in, one result each out
+        return [record["x"] * 2 for record in records]
+
+    cache = PredictionCache(predict, model_version="3", max_entries=1_000)
+    assert cache.predict([{"x": 1}, {"x": 2}, {"x": 1}]) == [2, 4, 2]
+    assert (cache.hits, cache.misses) == (1, 2)
+
+
 class Model:
     """A batch predict that sums a record's values and remembers every batch."""
 

@@ -16,6 +16,11 @@ from skills.capacity import (
 )
 
 
+def test_module_example_replicas_and_requests_in_flight():
+    assert replicas_needed(peak_rps=120, capacity_rps=50, target_utilization=0.7) == 4
+    assert in_flight(rate_rps=120, latency_ms=50) == 6.0
+
+
 def test_peak_rps_scales_the_daily_average():
     assert peak_rps(SECONDS_PER_DAY, 1) == pytest.approx(1.0)
     assert peak_rps(864_000, 4) == pytest.approx(40.0)

@@ -29,6 +29,20 @@ def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, PATIENCE_S))
 
 
+def test_module_example_twenty_requests_in_three_calls():
+    def predict(rows):  # one call for the whole batch
+        return [row * 10 for row in rows]
+
+    async def main():
+        async with MicroBatcher(predict, max_batch=8, max_wait_s=0.01) as batcher:
+            answers = await asyncio.gather(*(batcher.submit(i) for i in range(20)))
+        return answers, batcher.calls
+
+    answers, calls = run(main())
+    assert answers[:5] == [0, 10, 20, 30, 40]
+    assert (len(answers), calls) == (20, 3)
+
+
 def test_concurrent_requests_share_calls_of_at_most_max_batch():
     predict = Recorder()
 

@@ -22,6 +22,12 @@ from transition.interview_math import (
 )
 
 
+def test_module_example_users_become_requests_per_second():
+    daily = requests_per_day(users=2_000_000, per_user=5)
+    assert f"{average_qps(daily):.0f}" == "116"
+    assert f"{peak_qps(average_qps(daily), peak_factor=3):.0f}" == "347"
+
+
 def test_one_request_per_second_is_86_400_a_day():
     assert average_qps(86_400) == pytest.approx(1.0)
     assert average_qps(requests_per_day(users=1_000_000, per_user=8.64)) == (
