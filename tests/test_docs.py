@@ -78,8 +78,9 @@ def expand(example: CodeExample) -> str:
         assert match, line
         lines = (ROOT / match["path"]).read_text(encoding="utf-8").splitlines()
         if match["section"]:
-            start = lines.index(f"# --8<-- [start:{match['section']}]")
-            end = lines.index(f"# --8<-- [end:{match['section']}]")
+            stripped = [line.strip() for line in lines]
+            start = stripped.index(f"# --8<-- [start:{match['section']}]")
+            end = stripped.index(f"# --8<-- [end:{match['section']}]")
             lines = lines[start + 1 : end]
         parts.append("\n".join(line for line in lines if not MARKER.match(line)))
     return "\n".join(parts) + "\n"
