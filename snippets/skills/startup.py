@@ -14,16 +14,20 @@ you can compare the two and see what the image adds. From a shell:
 from __future__ import annotations
 
 import argparse
+
+# --8<-- [start:imports]
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 
+# --8<-- [end:imports]
+
+# --8<-- [start:startup]
 STOP_GRACE_S = 10  # what Docker allows between its stop signal and a kill
 
 
-# --8<-- [start:startup]
 def is_ready(url: str) -> bool:
     """Whether `url` answers 2xx now; refused connections and 503s are "not yet"."""
     try:

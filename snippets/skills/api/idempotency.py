@@ -20,6 +20,7 @@ when two retries arrive at once.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import hashlib
 import threading
 import time
@@ -31,6 +32,9 @@ from typing import Annotated, Literal
 from fastapi import FastAPI, Header, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+# --8<-- [end:imports]
+
+# --8<-- [start:models]
 DAY_S = 24 * 60 * 60
 
 
@@ -61,6 +65,9 @@ class _Entry:
     fingerprint: str
     job: Job
     expires: float
+
+
+# --8<-- [end:models]
 
 
 # --8<-- [start:store]

@@ -14,6 +14,7 @@ request in the churn service), never instead of them.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import asyncio
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,6 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+# --8<-- [end:imports]
+
+# --8<-- [start:deadline]
 T = TypeVar("T")
 
 
@@ -29,7 +33,6 @@ class DeadlineExceeded(Exception):
     """The work did not finish within the request's deadline."""
 
 
-# --8<-- [start:deadline]
 async def within(seconds: float, work: Callable[[], T]) -> T:
     """Run blocking work on a worker thread, waiting at most `seconds` for it.
 
@@ -54,6 +57,7 @@ async def within(seconds: float, work: Callable[[], T]) -> T:
 # --8<-- [end:deadline]
 
 
+# --8<-- [start:schemas]
 class Features(BaseModel):
     """A toy request: one number in."""
 
@@ -66,6 +70,9 @@ class Score(BaseModel):
     """A toy answer: one probability out."""
 
     probability: float
+
+
+# --8<-- [end:schemas]
 
 
 # --8<-- [start:app]

@@ -13,6 +13,7 @@ every retraining without breaking anyone, so it travels in the response body.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime
@@ -20,7 +21,10 @@ from email.utils import format_datetime
 from fastapi import APIRouter, FastAPI, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:request]
 class Customer(BaseModel):
     """The request, the same in both versions: only the answer changed."""
 
@@ -28,6 +32,9 @@ class Customer(BaseModel):
 
     tenure_months: int = Field(ge=0, le=120, description="Months as a customer.")
     monthly_charges: float = Field(ge=0.0, le=500.0, description="Monthly bill.")
+
+
+# --8<-- [end:request]
 
 
 # --8<-- [start:responses]
