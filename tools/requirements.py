@@ -29,6 +29,14 @@ EXTRAS = {
 }
 
 
+# Imports that work only with a package their distribution does not declare:
+# Starlette's test client sends its requests with httpx2 from Starlette 1.10 on.
+UNDECLARED = {
+    "fastapi.testclient": "httpx2",
+    "starlette.testclient": "httpx2",
+}
+
+
 class UnknownImport(LookupError):
     """Code imports a name that no locked distribution provides."""
 
@@ -64,6 +72,9 @@ def requirements(code: str, lock: Lock) -> list[Requirement]:
         for prefix, (package, extra) in EXTRAS.items():
             if (module + ".").startswith(prefix + "."):
                 extras.setdefault(package, set()).add(extra)
+        for prefix, package in UNDECLARED.items():
+            if (module + ".").startswith(prefix + "."):
+                extras.setdefault(package, set())
     return [Requirement(n, tuple(sorted(e))) for n, e in sorted(extras.items())]
 
 

@@ -59,3 +59,8 @@ def test_the_command_pins_the_lock_and_installs_churn_from_the_clone() -> None:
     reqs = [Requirement(PROJECT, ("batch",)), Requirement("numpy")]
     line = install_command(reqs, LOCK)
     assert line == f'pip install "./guide[batch]" "numpy=={LOCK.version("numpy")}"'
+
+
+def test_the_test_client_brings_the_http_client_it_needs() -> None:
+    code = "from fastapi.testclient import TestClient\n"
+    assert requirements(code, LOCK) == [Requirement("fastapi"), Requirement("httpx2")]
