@@ -9,6 +9,7 @@ from an empty folder.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -119,3 +120,55 @@ def test_python_m_churn_is_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("usage: churn ")
+
+
+PACKAGE_PAGE = ROOT / "docs" / "capstone" / "package.md"
+
+
+def page_commands() -> list[tuple[str, str]]:
+    """(command, comment) for each line of the bash blocks of capstone/package.md."""
+    text = PACKAGE_PAGE.read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"^```bash[^\n]*\n(.*?)^```", text, re.M | re.S):
+        for line in block.splitlines():
+            command, _, comment = line.partition("  #")
+            lines.append((command.strip(), comment.strip()))
+    return lines
+
+
+def test_the_packaging_page_shows_these_commands() -> None:
+    commands = [command for command, _ in page_commands()]
+    assert commands[:2] == ["pip install -e .", "uv sync"]  # the editable test above
+    assert "uv build" in commands  # the dist fixture: the same build, offline
+
+
+def test_the_packaging_page_checks_give_what_it_says() -> None:
+    """Its `import churn` / `import skills` lines, run in the clone's environment."""
+    checks = [
+        (c, why) for c, why in page_commands() if c.startswith(".venv/bin/python")
+    ]
+    assert len(checks) == 2
+    for command, comment in checks:
+        done = subprocess.run(
+            command.replace(".venv/bin/python", sys.executable, 1),
+            shell=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=environment(ROOT),
+            check=False,
+        )
+        if comment == "ModuleNotFoundError":
+            assert "ModuleNotFoundError" in done.stderr
+        else:
+            assert done.stdout.strip().endswith(comment.removeprefix("..."))
+
+
+def test_the_packaging_page_names_the_files_the_build_writes(dist: Path) -> None:
+    built = {path.name for path in dist.iterdir() if path.name != ".gitignore"}
+    said = [why for command, why in page_commands() if command == "uv build"]
+    assert "dist/ds_to_mle_churn-0.1.0-py3-none-any.whl and .tar.gz" in said
+    assert built == {
+        "ds_to_mle_churn-0.1.0-py3-none-any.whl",
+        "ds_to_mle_churn-0.1.0.tar.gz",
+    }
