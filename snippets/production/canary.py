@@ -11,6 +11,7 @@ returned, so you can measure how often the two disagree at no risk to users.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+# --8<-- [end:imports]
+
+# --8<-- [start:records]
 Action = Literal["promote", "hold", "rollback"]
 Scorer = Callable[[pd.DataFrame], Sequence[float]]
 
@@ -61,6 +65,9 @@ class CanaryDecision:
     reasons: tuple[str, ...]
     error_p_value: float
     latency_p_value: float
+
+
+# --8<-- [end:records]
 
 
 # --8<-- [start:decide]
@@ -149,6 +156,7 @@ def required_requests(
 # --8<-- [end:sample-size]
 
 
+# --8<-- [start:shadow-report]
 @dataclass(frozen=True)
 class ShadowReport:
     """How the shadow model's answers compare with the live model's.
@@ -195,6 +203,9 @@ def shadow_compare(
         max_abs_diff=float(diff.max()),
         shadow_errors=shadow_errors,
     )
+
+
+# --8<-- [end:shadow-report]
 
 
 # --8<-- [start:shadow]

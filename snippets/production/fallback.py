@@ -11,9 +11,10 @@ dashboard instead of silently lowering quality.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,12 @@ from sklearn.pipeline import Pipeline
 from churn.data import TARGET
 from churn.features import FEATURES
 
+# --8<-- [end:imports]
+
+# --8<-- [start:types]
 Scorer = Callable[[pd.DataFrame], Sequence[float]]
 Source = Literal["primary", "fallback", "default"]
+# --8<-- [end:types]
 
 
 def model_scorer(model: Pipeline) -> Scorer:
@@ -52,7 +57,7 @@ class RateTable:
     overall: float
 
     @classmethod
-    def fit(cls, frame: pd.DataFrame, column: str) -> RateTable:
+    def fit(cls, frame: pd.DataFrame, column: str) -> Self:
         """Learn the churn rate per value of ``column`` from labelled rows."""
         by_value = frame.groupby(column)[TARGET].mean()
         rates = {str(value): float(rate) for value, rate in by_value.items()}
@@ -66,6 +71,7 @@ class RateTable:
 # --8<-- [end:rates]
 
 
+# --8<-- [start:answer]
 @dataclass(frozen=True)
 class Answer:
     """Probabilities for a batch of rows, and where they came from.
@@ -93,6 +99,9 @@ def _checked(scores: Sequence[float], rows: int) -> tuple[float, ...]:
             "returned a value that is not a probability (NaN or outside 0-1)"
         )
     return tuple(float(v) for v in values)
+
+
+# --8<-- [end:answer]
 
 
 # --8<-- [start:predictor]

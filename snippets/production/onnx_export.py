@@ -11,6 +11,7 @@ held-out rows, within a stated tolerance.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +41,12 @@ from churn.features import (
     NUMERIC_FEATURES,
 )
 
+# --8<-- [end:imports]
+
+# --8<-- [start:opset]
 OPSET = 18  # the ONNX operator set: one every current runtime supports
+# --8<-- [end:opset]
+# --8<-- [start:tolerance]
 # Trees sum 150 leaf values in float32 (about 7 significant digits), so rounding
 # moves a probability by around 1e-7. A split taken the other way moves it by far
 # more. The tolerance sits between the two.
@@ -53,6 +59,7 @@ _NUMPY_TYPES = {
     "tensor(bool)": np.bool_,
     "tensor(string)": np.str_,
 }
+# --8<-- [end:tolerance]
 
 
 # --8<-- [start:export]

@@ -11,6 +11,7 @@ does not fail a good model and a real regression cannot hide in the tolerance.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 from sklearn.metrics import roc_auc_score
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:measure]
@@ -57,6 +60,7 @@ def measure_interleaved(
 # --8<-- [end:measure]
 
 
+# --8<-- [start:results]
 @dataclass(frozen=True)
 class Tolerances:
     """How much worse a candidate may be before the check fails.
@@ -120,6 +124,9 @@ def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
+# --8<-- [end:results]
+
+
 # --8<-- [start:latency]
 def latency_check(
     baseline_ms: Sequence[float],
@@ -174,6 +181,7 @@ def latency_check(
 # --8<-- [end:latency]
 
 
+# --8<-- [start:auc]
 def _auc(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """AUC of each row of a matrix of resamples, from ranks (Mann-Whitney U).
 
@@ -186,6 +194,9 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
     u = (ranks * labels).sum(axis=-1) - positives * (positives + 1) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
         return u / (positives * negatives)
+
+
+# --8<-- [end:auc]
 
 
 # --8<-- [start:quality]
