@@ -11,23 +11,62 @@ kernel a reader's Jupyter brings).
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.paths import DOCS, ROOT
+from tests.paths import DOCS, ROOT, SNIPPETS
 from tests.reader.venv import environment, make_venv, run, run_notebook
 from tools.install_lines import NOTEBOOK_TAG, notebook_box, notebook_code, source_of
 from tools.lock import Lock, Requirement
 from tools.pages import Page, notebook_name, read_page
 from tools.requirements import CLONE, PROJECT, install_command, requirements
 
+DOCUMENTED = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
 # Pages with no runnable Python, and why: a page that loses its code fails here.
 NO_CODE = {
-    "": "the home page: what the guide is and how to run it",
+    "": "the home page: what the guide is, and the clone and make commands",
+    "contributing/": "how to contribute: make commands and file formats",
+    "roles/": "the roles part's landing page",
+    "roles/at-a-glance/": "the two roles compared in tables",
+    "roles/week-in-the-life/": "two working weeks, told",
+    "roles/ownership/": "a responsibility matrix",
+    "roles/maturity/": "roles by MLOps maturity level, in tables",
+    "roles/adjacent-roles/": "the neighbouring roles, compared",
+    "roles/skill-gap/": "what to learn, linked to the skills part",
+    "skills/": "the skills part's landing page",
+    "production/": "the production part's landing page",
+    "capstone/": "the capstone's map of the reference system",
+    "capstone/ship/": "the Dockerfile, workflow and manifests: validated by hadolint, "
+    "check-jsonschema and kubernetes-validate; Docker and the cluster cannot run here",
+    "transition/": "the transition part's landing page",
+    "transition/roadmap/": "shell commands, run in order by test_roadmap.py",
+    "transition/self-assessment/": "a self-assessment form (tests/browser/ checks it)",
+    "transition/portfolio/": "a README template and shell commands (test_roadmap.py)",
+    "transition/reading-list/": "books and papers",
+    "transition/pitfalls/": "mistakes to avoid, in prose",
+    "reference/": "the API reference's index",
 }
+
+
+def has_docstring_example(module: Path) -> bool:
+    """Whether a module's docstrings hold a Python example (shown on its page)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    nodes = [tree, *ast.walk(tree)]
+    docs = [ast.get_docstring(n) or "" for n in nodes if isinstance(n, DOCUMENTED)]
+    return any("```python" in doc for doc in docs)
+
+
+def reference_without_code(url: str) -> bool:
+    """A reference page whose module (or package index) shows no example."""
+    if not url.startswith("reference/"):
+        return False
+    module = SNIPPETS / url.removeprefix("reference/").rstrip("/")
+    return module.is_dir() or not has_docstring_example(module.with_suffix(".py"))
 
 
 def page_urls() -> list[str]:
@@ -74,10 +113,12 @@ def test_page_runs_as_the_reader_copies_it(
 ) -> None:
     page = page_of(reader_site, url)
     if not page.runnable:
-        assert url in NO_CODE, f"{url}: no runnable Python block; list it in NO_CODE"
+        listed = url in NO_CODE or reference_without_code(url)
+        assert listed, f"{url}: no runnable Python block; list it in NO_CODE"
         assert page.install_line is None, f"{url}: an install box but no code"
         return
     assert url not in NO_CODE, f"{url} has runnable code: take it off NO_CODE"
+    assert not reference_without_code(url), f"{url}: code its module does not show"
 
     # The box says what to install, and that is what the code imports.
     line = page.install_line
