@@ -11,6 +11,7 @@ coverage that stops growing.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+# --8<-- [end:imports]
+
+
+# --8<-- [start:checks]
 PREDICTION_COLUMNS = ("prediction_id", "scored_at", "probability")
 LABEL_COLUMNS = ("prediction_id", "label", "labelled_at")
 WEEK = pd.Timedelta(days=7)
@@ -40,6 +45,9 @@ def _unique_ids(frame: pd.DataFrame, name: str) -> None:
             f"{name} repeats {repeated.nunique()} prediction_id(s),"
             f" e.g. {repeated.iloc[0]!r}: each must appear once"
         )
+
+
+# --8<-- [end:checks]
 
 
 # --8<-- [start:join]
@@ -76,6 +84,7 @@ def join_labels(
 # --8<-- [end:join]
 
 
+# --8<-- [start:window]
 @dataclass(frozen=True)
 class WindowQuality:
     """Quality of one window of predictions, as far as its labels allow.
@@ -128,6 +137,9 @@ def _window_quality(
         auc=float(roc_auc_score(labels, scores)) if judged else None,
         accuracy=float(((scores >= threshold) == labels).mean()) if judged else None,
     )
+
+
+# --8<-- [end:window]
 
 
 # --8<-- [start:windows]
@@ -186,26 +198,14 @@ def quality_by_window(
 # --8<-- [end:windows]
 
 
+# --8<-- [start:table]
 def _number(value: float | None, digits: int) -> str:
     """A rounded number, or "n/a" when there is none."""
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
 def to_markdown(windows: Sequence[WindowQuality]) -> str:
-    """Render windows as a Markdown table, one row per window.
-
-    Example:
-        ```python
-        import pandas as pd
-
-        from production.delayed_labels import WindowQuality, to_markdown
-
-        start = pd.Timestamp("2025-03-03")
-        week = WindowQuality(start, 400, 100, False, 0.9, None, None)
-        print(to_markdown([week]).splitlines()[-1])
-        #> | 2025-03-03 | 400 | 25% | no | 0.90 | n/a | n/a |
-        ```
-    """
+    """Render windows as a Markdown table, one row per window."""
     lines = [
         "| Window from | Predictions | Labelled | Matured | Churn among labels"
         " | AUC | Accuracy |",
@@ -218,3 +218,6 @@ def to_markdown(windows: Sequence[WindowQuality]) -> str:
         for w in windows
     ]
     return "\n".join(lines)
+
+
+# --8<-- [end:table]

@@ -9,6 +9,7 @@ were installed from and the commit of the code, as tags for the run.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import hashlib
 import os
 import platform
@@ -20,10 +21,13 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_info
 
-UNKNOWN = "unknown"  # the tag value for a fact that could not be found
+# --8<-- [end:imports]
 
 
 # --8<-- [start:environment]
+UNKNOWN = "unknown"  # the tag value for a fact that could not be found
+
+
 @dataclass(frozen=True)
 class Environment:
     """What ran a training job, beyond its code, data and settings.
@@ -116,6 +120,7 @@ def capture(
 # --8<-- [end:environment]
 
 
+# --8<-- [start:helpers]
 def _version(name: str) -> str | None:
     try:
         return version(name)
@@ -128,6 +133,9 @@ def _openmp_threads() -> int | None:
     libraries = threadpool_info()
     counts = [lib["num_threads"] for lib in libraries if lib["user_api"] == "openmp"]
     return max(counts, default=None)
+
+
+# --8<-- [end:helpers]
 
 
 # --8<-- [start:git]

@@ -10,9 +10,12 @@ intended use and the limitations, is passed in, and is required.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Mapping, Sequence
 
 from churn.registry import ModelRef, Registry, RegistryError
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:card]
@@ -103,6 +106,7 @@ def registry_card(
 # --8<-- [end:card]
 
 
+# --8<-- [start:helpers]
 def _metric_name(name: str) -> str:
     """``auc.contract.one-year`` -> ``auc, contract = one-year``; ``auc`` as is."""
     metric, _, where = name.partition(".")
@@ -117,3 +121,6 @@ def _table(header: tuple[str, str], rows: Sequence[tuple[str, str]]) -> list[str
         return "| " + " | ".join(str(c).replace("|", r"\|") for c in cells) + " |"
 
     return [line(header), "|---|---|", *[line(row) for row in rows]]
+
+
+# --8<-- [end:helpers]

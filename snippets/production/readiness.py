@@ -18,18 +18,11 @@ data:
 ```
 
 Run it with ``python -m production.readiness CHECKLIST.yaml``.
-
-Example:
-    ```python
-    from production.readiness import band
-
-    print(band(0.0).name, "|", band(1.0).name, "|", band(1.5).name)
-    #> research project | not totally untested | first pass at productionization
-    ```
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import argparse
 import math
 import posixpath
@@ -40,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+# --8<-- [end:imports]
 
 # --8<-- [start:rubric]
 SECTIONS = {

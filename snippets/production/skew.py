@@ -9,6 +9,7 @@ and compare the answers, record by record.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,6 +20,10 @@ from churn.batch import PROBABILITY, score_frame
 from churn.data import ID
 from churn.features import FEATURES
 
+# --8<-- [end:imports]
+
+
+# --8<-- [start:client]
 MAX_BATCH = 1_000  # the service's limit for POST /predict/batch
 
 
@@ -37,6 +42,9 @@ class Client(Protocol):
 
     def post(self, url: str, *, json: Any) -> Response:
         """Send a POST request with a JSON body."""
+
+
+# --8<-- [end:client]
 
 
 # --8<-- [start:paths]
@@ -76,6 +84,7 @@ def batch_scores(model: Pipeline, frame: pd.DataFrame) -> pd.Series:
 # --8<-- [end:paths]
 
 
+# --8<-- [start:report]
 @dataclass(frozen=True)
 class SkewReport:
     """How far the serving path's answers are from the batch path's.
@@ -98,6 +107,9 @@ class SkewReport:
     def ok(self) -> bool:
         """Whether every record scored the same, within the tolerance."""
         return self.mismatches == 0
+
+
+# --8<-- [end:report]
 
 
 # --8<-- [start:compare]
@@ -139,6 +151,7 @@ def compare_scores(
 # --8<-- [end:compare]
 
 
+# --8<-- [start:check]
 def check_skew(
     client: Client,
     model: Pipeline,
@@ -159,3 +172,6 @@ def check_skew(
     """
     serving = service_scores(client, frame)
     return compare_scores(serving, batch_scores(model, frame), tolerance)
+
+
+# --8<-- [end:check]

@@ -135,3 +135,10 @@ def test_markdown_has_a_row_per_window():
     assert len(lines) == 4
     assert lines[2] == "| 2025-01-06 | 1,200 | 90% | yes | 0.31 | 0.812 | 0.746 |"
     assert lines[3] == "| 2025-01-13 | 900 | 0% | no | n/a | n/a | n/a |"
+
+
+def test_an_unmatured_window_shows_its_coverage_and_no_quality():
+    # Was the example in to_markdown's docstring.
+    week = WindowQuality(pd.Timestamp("2025-03-03"), 400, 100, False, 0.9, None, None)
+    last = to_markdown([week]).splitlines()[-1]
+    assert last == "| 2025-03-03 | 400 | 25% | no | 0.90 | n/a | n/a |"

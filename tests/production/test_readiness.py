@@ -133,6 +133,16 @@ def test_a_score_no_checklist_can_give_is_refused(points):
         band(points)
 
 
+def test_band_names_the_band_a_final_score_falls_in():
+    # Was the example in the module's docstring.
+    names = [band(points).name for points in (0.0, 1.0, 1.5)]
+    assert names == [
+        "research project",
+        "not totally untested",
+        "first pass at productionization",
+    ]
+
+
 def test_bands_are_ordered_and_end_open():
     uppers = [b.upper for b in BANDS]
     assert uppers == sorted(uppers)
@@ -321,6 +331,42 @@ def test_the_reference_systems_checklist_is_valid_and_every_answer_has_evidence(
     for answer in answers.values():
         if answer.status == "automated":
             assert re.search(r"test|workflow|CI", answer.note), answer.item.id
+
+
+# --8<-- [start:mistakes]
+def test_two_typical_mistakes_in_the_reference_checklist_are_both_named():
+    text = CHURN.read_text(encoding="utf-8")
+    broken = text.replace("status: manual", "status: partly", 1).replace(
+        "infra-5:", "infra-8:"
+    )
+    with pytest.raises(ChecklistError) as caught:
+        read_checklist(broken)
+    assert caught.value.problems == (
+        "model.model-1: status 'partly' is not one of automated, manual, no",
+        "infra: unknown test 'infra-8'; its tests are infra-1 to infra-7",
+        "infra: missing infra-5",
+    )
+
+
+# --8<-- [end:mistakes]
+
+
+# --8<-- [start:reference]
+def test_the_reference_system_scores_1_5_limited_by_its_model_tests():
+    result = score(load_checklist(CHURN))
+    assert to_text(result).splitlines() == [
+        "Section             Points  Automated  Manual  Not done",
+        "Data                   3.0          3       0         4",
+        "Model                  1.5          1       1         5",
+        "ML infrastructure      5.0          5       0         2",
+        "Monitoring             3.5          3       1         3",
+        "ML Test Score: 1.5 of 7"
+        " (first pass at productionization: more investment may be needed)",
+        "Limited by: Model",
+    ]
+
+
+# --8<-- [end:reference]
 
 
 def test_test_files_named_in_the_reference_checklist_exist():
