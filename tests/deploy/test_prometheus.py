@@ -185,3 +185,21 @@ def test_rules_read_only_metrics_the_service_exposes(exposed_metrics: set[str]):
         "churn_model_info",
     }
     assert used <= exposed_metrics, used - exposed_metrics
+
+
+def test_the_monitoring_page_commands_pass_as_shown():
+    """docs/production/monitoring.md's two promtool commands, run from the root."""
+    promtool()  # skip without it, as above (CI has it)
+    page = (ROOT / "docs" / "production" / "monitoring.md").read_text(encoding="utf-8")
+    block = page.split('```bash run-by="tests/deploy/test_prometheus.py"\n', 1)[1]
+    commands = block.split("\n```", 1)[0].splitlines()
+    assert [c.split()[0] for c in commands] == ["promtool", "cd"]
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, command + "\n" + done.stdout + done.stderr

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import os
+import re
 import socket
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from skills import startup
 from skills.startup import main, time_to_ready
+from tests.paths import DOCS, SNIPPETS
 
 # A stand-in service: answers 503 to its first `not_ready` requests, then 200.
 SERVER = """
@@ -88,3 +93,37 @@ def test_the_command_line_prints_seconds_or_the_error(
     failing = [sys.executable, "-c", "raise SystemExit(2)"]
     assert main([url, "--timeout", "5", "--", *failing]) == 1
     assert "exited with code 2" in capsys.readouterr().out
+
+
+CONTAINERIZATION = DOCS / "skills" / "containerization.md"
+RUN_BY = 'run-by="tests/skills/test_startup.py"'
+
+
+def page_block() -> list[str]:
+    """The commands of the containerization page's block this test runs."""
+    text = CONTAINERIZATION.read_text(encoding="utf-8")
+    body = text.split(f"```bash {RUN_BY}\n", 1)[1].split("\n```", 1)[0]
+    joined = body.replace("\\\n", " ")
+    return [line for line in joined.splitlines() if line and not line.startswith("#")]
+
+
+def test_the_page_measures_the_real_service_as_it_says(tmp_path: Path) -> None:
+    """Train, promote, then time the real service's start-up, from a clone's root."""
+    (tmp_path / "snippets").symlink_to(SNIPPETS)
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    commands = page_block()
+    assert len(commands) == 4
+    port = str(free_port())  # the page's 8001 may be taken on a shared machine
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", command.replace("8001", port)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+    assert re.fullmatch(r"ready after \d+\.\d\d s\n", done.stdout)
