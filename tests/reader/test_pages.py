@@ -74,7 +74,7 @@ def page_urls() -> list[str]:
     urls = []
     for source in sorted(DOCS.rglob("*.md")):
         relative = source.relative_to(DOCS)
-        if relative.parts[0] == "includes" or "generated" in relative.parts:
+        if relative.parts[0] in {"includes", "assets"} or "generated" in relative.parts:
             continue
         stem = relative.with_suffix("").as_posix()
         urls.append("" if stem == "index" else stem.removesuffix("index") or stem)

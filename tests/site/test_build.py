@@ -62,12 +62,16 @@ def code_blocks(page: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("section", ["percentiles", "budget"])
+@pytest.mark.parametrize(
+    "sections", [("imports", "percentiles"), ("budget",)], ids=["percentiles", "budget"]
+)
 def test_included_snippet_is_exactly_the_file_section(
-    built_site: Build, section: str
+    built_site: Build, sections: tuple[str, ...]
 ) -> None:
+    """A block that includes sections shows exactly them, in order, and nothing else."""
     page = (built_site.site / "roles" / "metrics" / "index.html").read_text()
-    expected = file_section(SNIPPETS / "roles" / "slo.py", section)
+    slo = SNIPPETS / "roles" / "slo.py"
+    expected = "\n\n".join(file_section(slo, name) for name in sections)
     assert expected in code_blocks(page)
 
 
