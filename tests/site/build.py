@@ -53,30 +53,24 @@ class Build:
 
 def build(project: Path, site: Path) -> Build:
     """Run a strict build of ``project`` into ``site``, write its page notebooks."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    log = done.stdout + done.stderr
-    if done.returncode == 0:  # then, as `make build` does, each page's notebook
-        notebooks = subprocess.run(
-            [sys.executable, "-m", "tools.notebooks", str(site)],
+    steps = [
+        ["mkdocs", "build", "--strict", "--site-dir", str(site)],
+        ["tools.notebooks", str(site)],  # as `make build` does, after the build
+    ]
+    log = ""
+    for step in steps:
+        done = subprocess.run(
+            [sys.executable, "-m", *step],
             cwd=project,
-            env=env,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
         )
-        return Build(
-            notebooks.returncode, log + notebooks.stdout + notebooks.stderr, site
-        )
+        log += done.stdout + done.stderr
+        if done.returncode != 0:
+            break
     return Build(done.returncode, log, site)
 
 
