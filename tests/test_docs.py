@@ -18,6 +18,7 @@ lines under each ``print`` from a fresh run; nobody types them.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,8 +103,13 @@ UNITS = list(collect_units())
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=[u.id for u in UNITS])
-def test_example(unit: Unit, eval_example: EvalExample, record_property) -> None:
+def test_example(
+    unit: Unit, eval_example: EvalExample, record_property, tmp_path, monkeypatch
+) -> None:
     record_property("blocks", len(unit.examples))
+    # Run in an empty folder, as a reader does, so files a page writes stay out of
+    # the clone; ruff runs from the root, where it knows `churn` is first-party.
+    monkeypatch.chdir(tmp_path)
     reason = unit.skip_reason
     if reason == "":
         pytest.fail(
@@ -131,10 +137,12 @@ def test_example(unit: Unit, eval_example: EvalExample, record_property) -> None
             )
             namespace = eval_example.run(code, module_globals=namespace)
         elif eval_example.update_examples:
-            eval_example.format_ruff(example)
+            with contextlib.chdir(ROOT):
+                eval_example.format_ruff(example)
             namespace = eval_example.run_print_update(example, module_globals=namespace)
         else:
-            eval_example.lint_ruff(example)
+            with contextlib.chdir(ROOT):
+                eval_example.lint_ruff(example)
             namespace = eval_example.run_print_check(example, module_globals=namespace)
 
 
