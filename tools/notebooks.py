@@ -19,7 +19,7 @@ import nbformat
 from bs4 import NavigableString, Tag
 from markdownify import markdownify
 
-from tools.pages import Block, Page, _block, notebook_name, site_pages
+from tools.pages import Block, Page, block_of, notebook_name, site_pages
 
 # Parts of the article that mean nothing in a notebook.
 DROP = ["a.headerlink", "a.md-content__button", "button", "script", "style"]
@@ -54,7 +54,7 @@ def _walk(element: Tag) -> Iterator[tuple[str, str]]:
         elif "doc-signature" in child.get("class", []):
             yield "html", str(child)  # an API signature reads as a heading
         elif "highlight" in child.get("class", []):
-            block = _block(child)
+            block = block_of(child)
             if block.runnable:
                 yield "code", block.code
             else:

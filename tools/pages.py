@@ -52,7 +52,7 @@ class Page:
         An API reference's signatures (``doc-signature``) are headings, not code.
         """
         return [
-            _block(div)
+            block_of(div)
             for div in self.article.select("div.highlight")
             if "doc-signature" not in div.get("class", [])
         ]
@@ -84,7 +84,8 @@ class Page:
         return str(link["href"]) if link else None
 
 
-def _block(div: Tag) -> Block:
+def block_of(div: Tag) -> Block:
+    """One ``div.highlight`` element as a block: its language, code, title, kind."""
     classes = div.get("class", [])
     language = next(
         (c.removeprefix("language-") for c in classes if c.startswith("language-")),
