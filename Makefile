@@ -54,7 +54,7 @@ format: env ## Format snippets/, tests/ and benchmarks/ with ruff
 	$(RUN) ruff format snippets tests benchmarks tools
 
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
-	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term
+	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
 update-examples: env ## Rewrite `#>` outputs, stored notebook outputs and install boxes from fresh runs
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples

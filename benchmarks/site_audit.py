@@ -90,7 +90,7 @@ def suite_section() -> str:
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"]
         start = time.perf_counter()
         done = subprocess.run(
-            [*command, *workers, "--dist", "loadgroup"],
+            [*command, *workers],
             cwd=ROOT,
             capture_output=True,
             check=False,

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT
+from tests.scheduling import SiteOnOneWorker
 from tests.site.build import Build, build
 from tools.lock import Lock, export_pylock
 
 # Tests never reach the network, whichever module imports MLflow first.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
-# Tests that read the built site; xdist keeps them on one worker to build it once.
-SITE_TESTS = [ROOT / "tests" / "site", ROOT / "tests" / "browser"]
-# The reader tests build their own copy per worker: they are many and slow, and
-# keeping them off the site worker lets both run at once.
+# The site's own tests run on one worker (tests/scheduling.py); the reader tests
+# (tests/reader/) are many and slow, so they spread over every worker and each
+# worker builds its own copy of the site for them.
 
 
 @pytest.fixture(scope="session")
@@ -86,11 +86,10 @@ def wheel(dist: Path) -> Path:
     return path
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SiteOnOneWorker:
     """Keep the tests of the built site on one xdist worker, so it is built once."""
-    for item in items:
-        if any(item.path.is_relative_to(folder) for folder in SITE_TESTS):
-            item.add_marker(pytest.mark.xdist_group("site"))
+    return SiteOnOneWorker(config, log)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
