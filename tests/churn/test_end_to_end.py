@@ -8,7 +8,10 @@ roll it back, all without dropping the service.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -159,3 +162,34 @@ def test_notebook_to_served_versioned_monitored_model(data, fresh_registry, tmp_
 
 
 # --8<-- [end:story]
+
+
+SERVICE_PAGE = Path(__file__).parents[2] / "docs" / "capstone" / "service.md"
+RUN_BY = 'run-by="tests/churn/test_end_to_end.py"'
+
+
+def test_the_service_page_commands_run_as_shown(tmp_path: Path) -> None:
+    """capstone/service.md's block, as one bash script from a clone's root."""
+    text = SERVICE_PAGE.read_text(encoding="utf-8")
+    script = text.split(f"```bash {RUN_BY}\n", 1)[1].split("\n```", 1)[0]
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    port = str(free_port())  # the page's 8000 may be taken on a shared machine
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", script.replace("8000", port)],
+        cwd=tmp_path,
+        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so a failing script cannot leave the server behind
+    )
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, f"{out}\n{err}"
+    # curl prints no newline: the two answers end the output, one after the other.
+    ready, reloaded = out.splitlines()[-1].replace("}{", "}\n{").splitlines()
+    assert json.loads(ready) == {"status": "ready", "model_version": "1"}
+    assert json.loads(reloaded) == {"status": "reloaded", "model_version": "1"}
