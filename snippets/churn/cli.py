@@ -232,6 +232,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _registry_errors() -> tuple[type[Exception], ...]:
+    """``RegistryError``, if a command loaded the registry: only then can it be raised.
+
+    Importing the registry imports MLflow, which takes seconds; `generate` and
+    `monitor` without ``--registry`` never pay for it.
+    """
+    registry = sys.modules.get("churn.registry")
+    return (registry.RegistryError,) if registry else ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code; errors print one clear line.
 
@@ -251,13 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("serve --model needs --sha256, the hash recorded for the file")
     if needs_registry and args.registry is None:
         parser.error(f"{args.command} needs --registry")
-    from churn.registry import RegistryError  # after parsing: --help stays fast
-
     try:
         return args.run(args)
     except DataContractError as error:
         print(f"error: {error}", file=sys.stderr)
         return CONTRACT_BROKEN
-    except (RegistryError, FileNotFoundError, ValueError) as error:
+    except (*_registry_errors(), FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

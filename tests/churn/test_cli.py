@@ -199,3 +199,34 @@ def test_score_without_the_batch_extra_names_the_extra(monkeypatch, capsys):
     assert err.count("\n") == 1
     assert "churn score needs dask" in err
     assert "pip install 'ds-to-mle-churn[batch]'" in err
+
+
+LIGHT = """
+import sys
+from churn.cli import main
+
+code = main(sys.argv[1:])
+print(code, "mlflow" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["generate", "--rows", "20", "--out", "data.csv"],
+        ["generate", "--rows", "-1", "--out", "data.csv"],  # an error, handled
+    ],
+)
+def test_commands_without_a_registry_do_not_import_mlflow(argv, tmp_path):
+    """MLflow takes seconds to import: only the commands that use it pay."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(SNIPPETS)},
+        check=True,
+    )
+    code, imported = done.stdout.splitlines()[-1].split()
+    assert imported == "False"
+    assert code == ("0" if argv[2] == "20" else "2"), done.stderr
