@@ -29,7 +29,7 @@ help: ## List the commands
 
 # --8<-- [start:env]
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --python "$$(command -v $(PYTHON))"
+	$(UV) sync --locked --compile-bytecode --python "$$(command -v $(PYTHON))"
 	@touch $@
 # --8<-- [end:env]
 

@@ -14,3 +14,9 @@ def reader_site(built_site: Build) -> Path:
     """The built site with each page's notebook written beside it."""
     assert built_site.returncode == 0, built_site.log[-3000:]
     return built_site.site
+
+
+@pytest.fixture(scope="session")
+def venv_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one folder where this worker makes each page's new environment."""
+    return tmp_path_factory.mktemp("reader-venv", numbered=False)

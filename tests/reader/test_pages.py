@@ -110,6 +110,7 @@ def test_page_runs_as_the_reader_copies_it(
     lock: Lock,
     full_pylock: Path,
     wheel: Path,
+    venv_place: Path,
 ) -> None:
     page = page_of(reader_site, url)
     if not page.runnable:
@@ -133,15 +134,16 @@ def test_page_runs_as_the_reader_copies_it(
     work, home = tmp_path / "reader", tmp_path / "home"
     work.mkdir()
     home.mkdir()
-    python = make_venv(tmp_path, reqs, uv, lock, full_pylock, wheel)
+    python = make_venv(venv_place, reqs, uv, lock, full_pylock, wheel)
     (work / "page.py").write_text(page.script, encoding="utf-8")
-    done = run([str(python), "page.py"], work, environment(home))
+    bytecode = venv_place / "bytecode"
+    done = run([str(python), "page.py"], work, environment(home, bytecode))
     assert done.returncode == 0, f"{url} failed as a script:\n{done.stderr[-4000:]}"
 
     # The page's notebook, in a fresh kernel, in the same environment plus Jupyter.
     notebook = page.html_path.parent / notebook_name(url)
     assert notebook.exists(), f"{url}: the page links {notebook.name}, not built"
-    done = run_notebook(notebook, python, tmp_path, uv, lock, full_pylock)
+    done = run_notebook(notebook, python, tmp_path, uv, lock, full_pylock, bytecode)
     assert done.returncode == 0, f"{url} failed as a notebook:\n{done.stderr[-4000:]}"
 
 
@@ -152,7 +154,13 @@ NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
     "source", NOTEBOOKS, ids=[str(p.relative_to(DOCS)) for p in NOTEBOOKS]
 )
 def test_notebook_page_runs_as_the_reader_downloads_it(
-    source: Path, tmp_path: Path, uv: str, lock: Lock, full_pylock: Path, wheel: Path
+    source: Path,
+    tmp_path: Path,
+    uv: str,
+    lock: Lock,
+    full_pylock: Path,
+    wheel: Path,
+    venv_place: Path,
 ) -> None:
     """A page that is a notebook: its download runs in a kernel in a fresh venv."""
     notebook = nbformat.read(source, as_version=4)
@@ -160,8 +168,9 @@ def test_notebook_page_runs_as_the_reader_downloads_it(
     assert boxes, f"{source.name}: no install cell; run `python -m tools.install_lines`"
     assert boxes[0].source == notebook_box(source, lock), "run tools.install_lines"
     reqs = requirements(notebook_code(source), lock)
-    python = make_venv(tmp_path, reqs, uv, lock, full_pylock, wheel)
-    done = run_notebook(source, python, tmp_path, uv, lock, full_pylock)
+    python = make_venv(venv_place, reqs, uv, lock, full_pylock, wheel)
+    bytecode = venv_place / "bytecode"
+    done = run_notebook(source, python, tmp_path, uv, lock, full_pylock, bytecode)
     assert done.returncode == 0, f"{source.name} failed:\n{done.stderr[-4000:]}"
 
 

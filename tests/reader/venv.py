@@ -1,8 +1,18 @@
-"""Fresh virtual environments made as a reader makes them: only what a line names."""
+"""Fresh virtual environments made as a reader makes them: only what a line names.
+
+Each environment is new, but a worker makes them all at one path (the reader
+tests' ``venv_place``) and keeps the bytecode Python compiles in one folder beside
+it (``PYTHONPYCACHEPREFIX``). uv hard-links every file from its cache, so a module
+has the same path, size and modification time in each environment, and the next
+page imports pandas or MLflow without compiling them again, as on a reader's
+machine after the first run. Python checks each cached file against its source, so
+nothing stale is ever used.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +23,25 @@ from tools.requirements import PROJECT
 RUN_TIMEOUT_S = 600
 
 
-def environment(home: Path) -> dict[str, str]:
-    """The process environment of a reader's shell: nothing from this clone."""
+LEFT_OUT = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE"}
+
+
+def environment(home: Path, bytecode: Path | None = None) -> dict[str, str]:
+    """The process environment of a reader's shell: nothing from this clone.
+
+    Args:
+        home: The reader's home folder.
+        bytecode: Where Python keeps the bytecode it compiles; None for beside
+            each module, as by default.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
+        if k not in LEFT_OUT
         and not k.startswith(("COV_", "COVERAGE_", "PYTEST_", "UV_"))
     }
+    if bytecode is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     # No test reaches the network: MLflow's usage telemetry is switched off.
     return {**env, "HOME": str(home), "MLFLOW_DISABLE_TELEMETRY": "true"}
 
@@ -40,6 +61,7 @@ def make_venv(
     ``editable`` as ``pip install -e`` puts it.
     """
     venv = where / "venv"
+    shutil.rmtree(venv, ignore_errors=True)  # the last page's: this one starts anew
     subprocess.run(
         [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
     )
@@ -72,7 +94,13 @@ def run(
 
 
 def run_notebook(
-    notebook: Path, python: Path, where: Path, uv: str, lock: Lock, pylock: Path
+    notebook: Path,
+    python: Path,
+    where: Path,
+    uv: str,
+    lock: Lock,
+    pylock: Path,
+    bytecode: Path | None = None,
 ) -> subprocess.CompletedProcess:
     """Add a Jupyter kernel to the venv, then run every cell in an empty folder."""
     jupyter = [Requirement("ipykernel"), Requirement("nbclient")]
@@ -85,5 +113,7 @@ def run_notebook(
     (cells / notebook.name).write_bytes(notebook.read_bytes())
     execute = str(python.parent / "jupyter-execute")
     return run(
-        [execute, f"--timeout={RUN_TIMEOUT_S}", notebook.name], cells, environment(home)
+        [execute, f"--timeout={RUN_TIMEOUT_S}", notebook.name],
+        cells,
+        environment(home, bytecode),
     )
