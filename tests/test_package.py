@@ -94,13 +94,18 @@ def test_the_wheel_installs_and_its_command_runs(
 
 
 def test_an_editable_install_maps_churn_and_nothing_else(
-    tmp_path: Path, uv: str, lock: Lock, full_pylock: Path, wheel: Path
+    tmp_path: Path, uv: str, lock: Lock, full_pylock: Path
 ) -> None:
-    """`pip install -e .` of this clone, as the capstone tells a reader to run it."""
-    # --no-build-isolation: the locked hatchling builds it, so nothing is fetched.
-    backend = [Requirement("hatchling"), Requirement("editables")]
-    reqs = [*backend, Requirement(PROJECT)]
-    python = make_venv(tmp_path, reqs, uv, lock, full_pylock, wheel, editable=ROOT)
+    """`pip install -e .` of this clone, by pip, as the capstone tells a reader."""
+    # Offline, pip cannot fetch the build backend or the dependencies, so the venv
+    # gets them from the lock first; pip finds them there and installs churn alone.
+    runtime = lock.project_dependencies()
+    reqs = [Requirement("pip"), Requirement("hatchling"), Requirement("editables")]
+    python = make_venv(tmp_path, [*reqs, *runtime], uv, lock, full_pylock)
+    offline = ["--no-index", "--no-build-isolation", "--quiet"]
+    pip = [str(python), "-m", "pip", "install", *offline, "-e", "."]
+    done = run(pip, ROOT, environment(tmp_path))
+    assert done.returncode == 0, done.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     done = run([str(python.parent / "churn"), "--help"], empty, environment(empty))

@@ -58,6 +58,13 @@ class Lock:
         (entry,) = (p for p in self._data["package"] if "editable" in p["source"])
         return entry
 
+    def project_dependencies(self) -> list[Requirement]:
+        """The project's run-time dependencies here: what pip installs beside it."""
+        return [
+            Requirement(d["name"], tuple(d.get("extra", ())))
+            for d in _applies(self.project())
+        ]
+
     def closure(self, requirements: Iterable[Requirement]) -> set[Key]:
         """Every locked package the requirements need here, themselves included."""
         seen: set[Key] = set()

@@ -52,13 +52,11 @@ def make_venv(
     uv: str,
     lock: Lock,
     pylock: Path,
-    wheel: Path,
-    editable: Path | None = None,
+    wheel: Path | None = None,
 ) -> Path:
     """A new virtual environment with only ``reqs`` (and what they depend on).
 
-    The guide's own package comes from ``wheel``, or from the clone at
-    ``editable`` as ``pip install -e`` puts it.
+    The guide's own package, when ``reqs`` names it, comes from ``wheel``.
     """
     venv = where / "venv"
     shutil.rmtree(venv, ignore_errors=True)  # the last page's: this one starts anew
@@ -72,10 +70,8 @@ def make_venv(
         subset = pylock_subset(pylock, keep, where / "pylock.toml")
         subprocess.run([*base, "-r", str(subset)], check=True)
     if any(r.name == PROJECT for r in reqs):  # the clone, as the wheel CI builds
-        package = (
-            ["--no-build-isolation", "-e", str(editable)] if editable else [str(wheel)]
-        )
-        subprocess.run([*base, "--no-deps", *package], check=True)
+        assert wheel is not None, f"{PROJECT} is asked for: pass its wheel"
+        subprocess.run([*base, "--no-deps", str(wheel)], check=True)
     return python
 
 

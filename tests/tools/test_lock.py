@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement as Parsed
 
 from tests.paths import ROOT
 from tools.lock import Lock, Requirement, pylock_subset
@@ -41,6 +42,12 @@ def test_the_project_needs_its_run_time_dependencies_only() -> None:
     names = {name for name, _ in LOCK.closure([Requirement("ds-to-mle-churn")])}
     assert {"ds-to-mle-churn", "fastapi", "mlflow-skinny", "scikit-learn"} <= names
     assert not names & {"dask", "mkdocs", "pytest"}
+
+
+def test_the_project_dependencies_are_what_pyproject_declares() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {r.name for r in LOCK.project_dependencies()}
+    assert names == {Parsed(d).name for d in declared["dependencies"]}
 
 
 def test_a_pylock_subset_keeps_only_the_named_packages(tmp_path: Path) -> None:
