@@ -17,6 +17,13 @@ from tools.lock import Lock, export_pylock
 
 # Tests never reach the network, whichever module imports MLflow first.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+# One OpenMP thread per process: xdist already runs a worker per core, and the
+# gradient-boosted trees' threads spin while they wait, so two workers each using
+# every core ran a page's code several times slower than one worker alone. Set
+# before scikit-learn loads OpenMP; every process the tests start inherits it.
+# (Predictions do not depend on it; the model file's bytes do, see
+# docs/production/reproducibility.md, and no page prints those.)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 # The site's own tests run on one worker (tests/scheduling.py); the reader tests
 # (tests/reader/) are many and slow, so they spread over every worker and each
