@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT
-from tests.scheduling import SiteOnOneWorker
+from tests.scheduling import SiteModulesWhole
 from tests.site.build import Build, build
 from tools.lock import Lock, export_pylock
 
@@ -21,13 +21,12 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 # gradient-boosted trees' threads spin while they wait, so two workers each using
 # every core ran a page's code several times slower than one worker alone. Set
 # before scikit-learn loads OpenMP; every process the tests start inherits it.
-# (Predictions do not depend on it; the model file's bytes do, see
-# docs/production/reproducibility.md, and no page prints those.)
+# Predictions do not depend on it; the model file's bytes do (reproducibility.md),
+# and production/model-versioning's model card, which shows the file's hash, says so.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-# The site's own tests run on one worker (tests/scheduling.py); the reader tests
-# (tests/reader/) are many and slow, so they spread over every worker and each
-# worker builds its own copy of the site for them.
+# Each worker builds the site once, for the first of its tests that reads it
+# (tests/scheduling.py says how the tests are shared out).
 
 
 @pytest.fixture(scope="session")
@@ -94,9 +93,9 @@ def wheel(dist: Path) -> Path:
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SiteOnOneWorker:
-    """Keep the tests of the built site on one xdist worker, so it is built once."""
-    return SiteOnOneWorker(config, log)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SiteModulesWhole:
+    """Keep each module of the built site's tests whole, on one xdist worker."""
+    return SiteModulesWhole(config, log)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

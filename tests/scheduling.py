@@ -1,8 +1,10 @@
-"""How pytest-xdist shares the tests out: the built site's tests stay on one worker.
+"""How pytest-xdist shares the tests out: each module of the site's tests stays whole.
 
-The tests under ``SITE_TESTS`` read one built site and share a browser per module,
-so they go to a single worker as one unit, and the site is built there once. Every
-other test is a unit of its own and goes to whichever worker is free.
+The tests under ``SITE_TESTS`` read the built site, and a browser module shares one
+Chromium and one visit per page among its tests, so each of those modules goes to
+one worker as one unit. Every other test is a unit of its own and goes to whichever
+worker is free. Each worker builds the site once, when its first test needs it (the
+reader tests need it on every worker anyway).
 
 This is a scheduler rather than ``xdist_group`` marks because ``--dist loadgroup``
 stops grouping on pytest 9.2: xdist 3.8 writes the group into ``item._nodeid``,
@@ -15,19 +17,19 @@ from __future__ import annotations
 from xdist.scheduler import LoadScopeScheduling
 
 SITE_TESTS = ("tests/site/", "tests/browser/")
-SITE = "site"
 
 
 def unit_of(nodeid: str) -> str:
-    """The work unit of a test: ``SITE`` for the built site's tests, else itself."""
-    return SITE if nodeid.startswith(SITE_TESTS) else nodeid
+    """The work unit of a test: its module for the site's tests, else the test."""
+    module = nodeid.split("::", 1)[0]
+    return module if module.startswith(SITE_TESTS) else nodeid
 
 
-class SiteOnOneWorker(LoadScopeScheduling):
+class SiteModulesWhole(LoadScopeScheduling):
     """xdist's scope scheduler, with the scopes of :func:`unit_of`.
 
-    The scope scheduler hands out the largest unit first, so the site's long chain
-    starts at once and the other worker takes the single tests around it.
+    The scope scheduler hands out the largest unit first, so the longest module
+    starts at once and the other worker takes the rest around it.
     """
 
     def _split_scope(self, nodeid: str) -> str:

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from tests.scheduling import SITE, SiteOnOneWorker, unit_of
+from tests.scheduling import SiteModulesWhole, unit_of
 
 
-def test_the_built_sites_tests_are_one_unit() -> None:
+def test_a_module_of_the_sites_tests_is_one_unit() -> None:
     for nodeid in [
-        "tests/site/test_build.py::test_strict_build_passes_without_warnings",
         "tests/browser/test_pages.py::test_page_fits_a_phone_screen[skills/]",
+        "tests/browser/test_pages.py::test_page_links_only_to_built_pages[]",
     ]:
-        assert unit_of(nodeid) == SITE
+        assert unit_of(nodeid) == "tests/browser/test_pages.py"
+    site = "tests/site/test_build.py::test_strict_build_passes_without_warnings"
+    assert unit_of(site) == "tests/site/test_build.py"
 
 
 def test_every_other_test_is_a_unit_of_its_own() -> None:
@@ -21,6 +23,6 @@ def test_every_other_test_is_a_unit_of_its_own() -> None:
 
 
 def test_the_scheduler_splits_by_these_units() -> None:
-    scheduler = SiteOnOneWorker.__new__(SiteOnOneWorker)  # no config needed to split
-    assert scheduler._split_scope("tests/site/test_build.py::t") == SITE
+    scheduler = SiteModulesWhole.__new__(SiteModulesWhole)  # splitting needs no config
+    assert scheduler._split_scope("tests/site/test_x.py::t") == "tests/site/test_x.py"
     assert scheduler._split_scope("tests/test_docs.py::t") == "tests/test_docs.py::t"
