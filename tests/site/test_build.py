@@ -35,6 +35,12 @@ def test_glossary_is_appended_as_tooltips(built_site: Build) -> None:
     assert '<abbr title="Service-level objective' in page
 
 
+def test_a_marked_fact_renders_as_plain_text(built_site: Build) -> None:
+    """tools/facts.py's marks reach the page as a bare span: no styling, no tooltip."""
+    page = (built_site.site / "capstone" / "ship" / "index.html").read_text()
+    assert '<span data-fact="pod.cpu_request">one core</span> of CPU' in page
+
+
 def test_reference_is_generated_from_docstrings(built_site: Build) -> None:
     page = (built_site.site / "reference" / "roles" / "slo" / "index.html").read_text()
     assert "nearest-rank percentile" in page

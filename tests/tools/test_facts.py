@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.paths import DOCS, ROOT
+from tools import facts
+from tools.facts import FACTS, cpu, marked, memory, problems
+
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+def test_every_fact_a_page_states_is_what_its_source_says() -> None:
+    found = [problem for page in PAGES for problem in problems(page)]
+    assert not found, "\n".join(found)
+
+
+def test_the_pages_mark_the_facts_they_state() -> None:
+    used = {name for page in PAGES for name, _ in marked(page.read_text())}
+    assert {"pod.cpu_request", "pod.cpu_limit", "hpa.cpu_target"} <= used
+    assert used <= set(FACTS)
+
+
+def test_a_changed_manifest_fails_the_page_that_states_the_old_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = facts.DEPLOYMENT.read_text(encoding="utf-8")
+    changed = tmp_path / "deployment.yaml"
+    changed.write_text(text.replace('cpu: "1"', 'cpu: "250m"', 1), encoding="utf-8")
+    monkeypatch.setattr(facts, "DEPLOYMENT", changed)
+    found = problems(DOCS / "capstone" / "ship.md")
+    assert any("pod.cpu_request says 'one core'" in p for p in found), found
+    assert any("'250 millicores'" in p for p in found), found
+
+
+def test_an_unknown_fact_is_named(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('We run <span data-fact="pod.gpus">8</span> GPUs.\n')
+    assert problems(page) == [f"{page}: no fact named 'pod.gpus' in tools/facts.py"]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "words"),
+    [
+        ("1", "one core"),
+        ("2", "2 cores"),
+        ("250m", "250 millicores"),
+        ("0.5", "500 millicores"),
+    ],
+)
+def test_cpu_quantities_in_words(quantity: str, words: str) -> None:
+    assert cpu(quantity) == words
+
+
+def test_memory_quantities_in_words() -> None:
+    assert memory("512Mi") == "512 MiB"
+    assert memory("1Gi") == "1 GiB"
+    with pytest.raises(ValueError, match="not a memory quantity"):
+        memory("1G")
+
+
+def test_the_command_lists_every_fact(capsys: pytest.CaptureFixture[str]) -> None:
+    assert facts.main() == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(FACTS)
+    assert any(
+        line.startswith("pod.cpu_request") and "one core" in line for line in lines
+    )
+    assert all(str(ROOT) not in line for line in lines)

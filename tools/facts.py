@@ -1,0 +1,122 @@
+"""Facts about this repository that pages state in prose, each read from its source.
+
+A sentence that gives a number or a setting of the guide's own code marks it, and
+the page shows the text between the tags as plain text::
+
+    Each pod requests <span data-fact="pod.cpu_request">one core</span> of CPU.
+
+`FACTS` names the file each fact is read from and how it is worded.
+``tests/tools/test_facts.py`` reads every marked fact on every page and fails when
+its text is not what the source says now, or names a fact that does not exist. So
+a change to ``deploy/k8s/deployment.yaml`` fails the tests until each page that
+states the old value says the new one, and a figure several pages give has one
+source. ``python -m tools.facts`` prints every fact with its current wording.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
+HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
+MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
+
+
+@cache
+def _manifest(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _resources(kind: str, resource: str) -> str:
+    """A request or limit of the service container, as the manifest writes it."""
+    (container,) = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["containers"]
+    return str(container["resources"][kind][resource])
+
+
+def cpu(quantity: str) -> str:
+    """A Kubernetes CPU quantity in words: ``"1"`` is one core, ``"250m"`` a quarter."""
+    cores = int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
+    if cores == 1:
+        return "one core"
+    return f"{cores:g} cores" if cores > 1 else f"{cores * 1000:g} millicores"
+
+
+def memory(quantity: str) -> str:
+    """A Kubernetes memory quantity as a reader writes it: ``512Mi`` is 512 MiB."""
+    found = re.fullmatch(r"(\d+)(Ki|Mi|Gi)", quantity)
+    if found is None:
+        raise ValueError(f"not a memory quantity in Ki, Mi or Gi: {quantity!r}")
+    return f"{found[1]} {found[2]}B"
+
+
+def _hpa(*keys: str) -> Any:
+    node = _manifest(HPA)["spec"]
+    for key in keys:
+        node = node[key]
+    return node
+
+
+def _cpu_target() -> str:
+    (metric,) = _hpa("metrics")
+    return f"{metric['resource']['target']['averageUtilization']}%"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Where a fact comes from, and its wording on a page."""
+
+    source: Path
+    text: Callable[[], str]
+
+
+FACTS: dict[str, Fact] = {
+    "pod.cpu_request": Fact(DEPLOYMENT, lambda: cpu(_resources("requests", "cpu"))),
+    "pod.cpu_limit": Fact(DEPLOYMENT, lambda: cpu(_resources("limits", "cpu"))),
+    "pod.memory_request": Fact(
+        DEPLOYMENT, lambda: memory(_resources("requests", "memory"))
+    ),
+    "pod.memory_limit": Fact(
+        DEPLOYMENT, lambda: memory(_resources("limits", "memory"))
+    ),
+    "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
+    "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
+    "hpa.cpu_target": Fact(HPA, _cpu_target),
+}
+
+
+def marked(text: str) -> list[tuple[str, str]]:
+    """Every marked fact in a page's Markdown, as (name, text), in page order."""
+    return [(m["name"], m["text"]) for m in MARK.finditer(text)]
+
+
+def problems(page: Path) -> list[str]:
+    """What is wrong with the facts a page marks; empty when each says the truth."""
+    found = []
+    for name, text in marked(page.read_text(encoding="utf-8")):
+        fact = FACTS.get(name)
+        if fact is None:
+            found.append(f"{page}: no fact named {name!r} in tools/facts.py")
+        elif text != (expected := fact.text()):
+            source = fact.source.relative_to(ROOT)
+            found.append(f"{page}: {name} says {text!r}; {source} says {expected!r}")
+    return found
+
+
+def main() -> int:
+    """Print each fact, its source and its wording today."""
+    for name, fact in FACTS.items():
+        print(f"{name:22} {fact.text():14} {fact.source.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
