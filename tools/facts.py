@@ -25,9 +25,14 @@ from typing import Any
 
 import yaml
 
+from tools.lock import Lock
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
 HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
+UV_LOCK = ROOT / "uv.lock"
+# Libraries whose locked version a page names, e.g. where it says what changed when.
+LOCKED = ("skops",)
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
 
@@ -90,6 +95,10 @@ FACTS: dict[str, Fact] = {
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
+    **{
+        f"version.{name}": Fact(UV_LOCK, lambda name=name: Lock(UV_LOCK).version(name))
+        for name in LOCKED
+    },
 }
 
 

@@ -41,8 +41,8 @@ def test_replica_capacity_counts_every_worker():
         (10, 50, 0.7, 2, 2),  # availability, not load, sets the count
         (120, 50, 0.7, 2, 4),  # 120 / 35 = 3.4, rounded up
         (100, 50, 1.0, 1, 2),  # exactly full: no extra replica
-        (70, 50, 0.7, 1, 2),  # 2.0000000000000004 in floats, still 2
-        (71, 50, 0.7, 1, 3),  # one request more tips it over
+        (9, 3, 0.3, 1, 10),  # 9 / 0.9 is 10.000000000000002 in floats, still 10
+        (9.1, 3, 0.3, 1, 11),  # a little more load tips it over
     ],
 )
 def test_replicas_needed(peak, capacity, target, minimum, expected):
