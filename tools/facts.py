@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
 HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
 UV_LOCK = ROOT / "uv.lock"
+CONFIG = ROOT / "snippets" / "churn" / "config.py"
 # Libraries whose locked version a page names, e.g. where it says what changed when.
 LOCKED = ("skops",)
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
@@ -70,6 +71,13 @@ def _hpa(*keys: str) -> Any:
     return node
 
 
+def _gate(rule: str) -> str:
+    """A promotion-gate setting's default, as churn.config defines it."""
+    from churn.config import GateConfig
+
+    return str(getattr(GateConfig(), rule))
+
+
 def _cpu_target() -> str:
     (metric,) = _hpa("metrics")
     return f"{metric['resource']['target']['averageUtilization']}%"
@@ -96,6 +104,10 @@ FACTS: dict[str, Fact] = {
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
     **{
+        f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
+        for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")
+    },
+    **{
         f"version.{name}": Fact(UV_LOCK, lambda name=name: Lock(UV_LOCK).version(name))
         for name in LOCKED
     },
@@ -109,8 +121,11 @@ def marked(text: str) -> list[tuple[str, str]]:
 
 def problems(page: Path) -> list[str]:
     """What is wrong with the facts a page marks; empty when each says the truth."""
+    markdown = page.read_text(encoding="utf-8")
     found = []
-    for name, text in marked(page.read_text(encoding="utf-8")):
+    if "`<span data-fact=" in markdown:  # inside a code span it shows as markup
+        found.append(f"{page}: a fact marked inside backticks renders as its markup")
+    for name, text in marked(markdown):
         fact = FACTS.get(name)
         if fact is None:
             found.append(f"{page}: no fact named {name!r} in tools/facts.py")

@@ -40,6 +40,16 @@ def test_an_unknown_fact_is_named(tmp_path: Path) -> None:
     assert problems(page) == [f"{page}: no fact named 'pod.gpus' in tools/facts.py"]
 
 
+def test_a_fact_inside_backticks_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        'Slices of `<span data-fact="gate.slice_column">contract</span>`.\n'
+    )
+    assert problems(page) == [
+        f"{page}: a fact marked inside backticks renders as its markup"
+    ]
+
+
 @pytest.mark.parametrize(
     ("quantity", "words"),
     [
