@@ -76,8 +76,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 USER 10001
 
-# The entrypoint is the CLI, so the same image also runs `score` or `monitor`;
-# the default command serves the model found in the registry mounted at /models.
+# The entrypoint is the CLI, so the same image also runs `monitor`, `promote` or
+# `rollback`; not `score`, which needs the batch extra (Dask) this image leaves out.
+# The default command serves the model found in the registry mounted at /models.
 ENTRYPOINT ["churn"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000", "--registry", "/models"]
 # --8<-- [end:runtime]
