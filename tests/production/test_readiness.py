@@ -358,8 +358,8 @@ def test_the_reference_system_scores_1_5_limited_by_its_model_tests():
         "Section             Points  Automated  Manual  Not done",
         "Data                   3.0          3       0         4",
         "Model                  1.5          1       1         5",
-        "ML infrastructure      5.0          5       0         2",
-        "Monitoring             3.5          3       1         3",
+        "ML infrastructure      4.5          4       1         2",
+        "Monitoring             2.5          2       1         4",
         "ML Test Score: 1.5 of 7"
         " (first pass at productionization: more investment may be needed)",
         "Limited by: Model",
