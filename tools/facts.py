@@ -32,6 +32,7 @@ DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
 HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
 UV_LOCK = ROOT / "uv.lock"
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
+ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # Libraries whose locked version a page names, e.g. where it says what changed when.
 LOCKED = ("skops",)
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
@@ -78,6 +79,17 @@ def _gate(rule: str) -> str:
     return str(getattr(GateConfig(), rule))
 
 
+def _alert_threshold(alert: str) -> float:
+    """The number an alert rule's expression compares with: ``expr: x > 0.01``."""
+    rules = [r for g in _manifest(ALERTS)["groups"] for r in g["rules"]]
+    (rule,) = [r for r in rules if r.get("alert") == alert]
+    return float(str(rule["expr"]).rsplit(">", 1)[1])
+
+
+def _latency_objective() -> str:
+    return f"{_alert_threshold('ChurnLatencyP99High') * 1000:g} ms"
+
+
 def _cpu_target() -> str:
     (metric,) = _hpa("metrics")
     return f"{metric['resource']['target']['averageUtilization']}%"
@@ -103,6 +115,7 @@ FACTS: dict[str, Fact] = {
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
+    "slo.latency_p99": Fact(ALERTS, _latency_objective),
     **{
         f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")
