@@ -62,6 +62,12 @@ def shell_blocks() -> list[ShellBlock]:
 BLOCKS = shell_blocks()
 
 
+def block_run_by(page: Path, test: str) -> str:
+    """The text of the ``bash`` block on ``page`` that names ``test`` as its runner."""
+    text = page.read_text(encoding="utf-8")
+    return text.split(f'```bash run-by="{test}"\n', 1)[1].split("\n```", 1)[0]
+
+
 def problem(block: ShellBlock) -> str | None:
     """Why a block's marker does not hold, or None when it does."""
     run_by, skip = RUN_BY.search(block.options), SKIP.search(block.options)

@@ -28,7 +28,8 @@ from distributed import LocalCluster
 from churn.cli import DRIFT_FOUND, main
 from churn.data import generate, save_csv
 from churn.serve import ADMIN_TOKEN_ENV
-from tests.paths import SNIPPETS
+from tests.paths import DOCS, SNIPPETS
+from tests.test_shell_blocks import block_run_by
 
 START_TIMEOUT_S = 90  # bounds the wait for the service; not a performance check
 ADMIN_TOKEN = "end-to-end-admin-token"  # what the deployment's secret would hold
@@ -164,14 +165,12 @@ def test_notebook_to_served_versioned_monitored_model(data, fresh_registry, tmp_
 # --8<-- [end:story]
 
 
-SERVICE_PAGE = Path(__file__).parents[2] / "docs" / "capstone" / "service.md"
-RUN_BY = 'run-by="tests/churn/test_end_to_end.py"'
+SERVICE_PAGE = DOCS / "capstone" / "service.md"
 
 
 def test_the_service_page_commands_run_as_shown(tmp_path: Path) -> None:
     """capstone/service.md's block, as one bash script from a clone's root."""
-    text = SERVICE_PAGE.read_text(encoding="utf-8")
-    script = text.split(f"```bash {RUN_BY}\n", 1)[1].split("\n```", 1)[0]
+    script = block_run_by(SERVICE_PAGE, "tests/churn/test_end_to_end.py")
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     port = str(free_port())  # the page's 8000 may be taken on a shared machine
     process = subprocess.Popen(

@@ -12,6 +12,7 @@ import pytest
 from skills import startup
 from skills.startup import main, time_to_ready
 from tests.paths import DOCS, SNIPPETS
+from tests.test_shell_blocks import block_run_by
 
 # A stand-in service: answers 503 to its first `not_ready` requests, then 200.
 SERVER = """
@@ -96,13 +97,11 @@ def test_the_command_line_prints_seconds_or_the_error(
 
 
 CONTAINERIZATION = DOCS / "skills" / "containerization.md"
-RUN_BY = 'run-by="tests/skills/test_startup.py"'
 
 
 def page_block() -> list[str]:
     """The commands of the containerization page's block this test runs."""
-    text = CONTAINERIZATION.read_text(encoding="utf-8")
-    body = text.split(f"```bash {RUN_BY}\n", 1)[1].split("\n```", 1)[0]
+    body = block_run_by(CONTAINERIZATION, "tests/skills/test_startup.py")
     joined = body.replace("\\\n", " ")
     return [line for line in joined.splitlines() if line and not line.startswith("#")]
 
