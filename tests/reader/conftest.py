@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.reader.venv import Place
 from tests.site.build import Build
+from tools.lock import Lock
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +19,13 @@ def reader_site(built_site: Build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def venv_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def place(
+    tmp_path_factory: pytest.TempPathFactory,
+    uv: str,
+    lock: Lock,
+    full_pylock: Path,
+    wheel: Path,
+) -> Place:
     """The one folder where this worker makes each page's new environment."""
-    return tmp_path_factory.mktemp("reader-venv", numbered=False)
+    root = tmp_path_factory.mktemp("reader-venv", numbered=False)
+    return Place(root, uv, lock, full_pylock, wheel)

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from tests.paths import DOCS, ROOT, SNIPPETS
-from tests.reader.venv import environment, make_venv, run, run_notebook
+from tests.reader.venv import Place, environment, run
 from tools.install_lines import NOTEBOOK_TAG, notebook_box, notebook_code, source_of
 from tools.lock import Lock, Requirement
 from tools.pages import Page, notebook_name, read_page
@@ -103,14 +103,7 @@ def parse_install(line: str) -> list[Requirement]:
 
 @pytest.mark.parametrize("url", URLS, ids=[u or "home" for u in URLS])
 def test_page_runs_as_the_reader_copies_it(
-    url: str,
-    reader_site: Path,
-    tmp_path: Path,
-    uv: str,
-    lock: Lock,
-    full_pylock: Path,
-    wheel: Path,
-    venv_place: Path,
+    url: str, reader_site: Path, tmp_path: Path, lock: Lock, place: Place
 ) -> None:
     page = page_of(reader_site, url)
     if not page.runnable:
@@ -134,16 +127,15 @@ def test_page_runs_as_the_reader_copies_it(
     work, home = tmp_path / "reader", tmp_path / "home"
     work.mkdir()
     home.mkdir()
-    python = make_venv(venv_place, reqs, uv, lock, full_pylock, wheel)
+    python = place.venv(reqs)
     (work / "page.py").write_text(page.script, encoding="utf-8")
-    bytecode = venv_place / "bytecode"
-    done = run([str(python), "page.py"], work, environment(home, bytecode))
+    done = run([str(python), "page.py"], work, environment(home, place.bytecode))
     assert done.returncode == 0, f"{url} failed as a script:\n{done.stderr[-4000:]}"
 
     # The page's notebook, in a fresh kernel, in the same environment plus Jupyter.
     notebook = page.html_path.parent / notebook_name(url)
     assert notebook.exists(), f"{url}: the page links {notebook.name}, not built"
-    done = run_notebook(notebook, python, tmp_path, uv, lock, full_pylock, bytecode)
+    done = place.notebook(notebook, python, tmp_path)
     assert done.returncode == 0, f"{url} failed as a notebook:\n{done.stderr[-4000:]}"
 
 
@@ -154,13 +146,7 @@ NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
     "source", NOTEBOOKS, ids=[str(p.relative_to(DOCS)) for p in NOTEBOOKS]
 )
 def test_notebook_page_runs_as_the_reader_downloads_it(
-    source: Path,
-    tmp_path: Path,
-    uv: str,
-    lock: Lock,
-    full_pylock: Path,
-    wheel: Path,
-    venv_place: Path,
+    source: Path, tmp_path: Path, lock: Lock, place: Place
 ) -> None:
     """A page that is a notebook: its download runs in a kernel in a fresh venv."""
     notebook = nbformat.read(source, as_version=4)
@@ -168,9 +154,7 @@ def test_notebook_page_runs_as_the_reader_downloads_it(
     assert boxes, f"{source.name}: no install cell; run `python -m tools.install_lines`"
     assert boxes[0].source == notebook_box(source, lock), "run tools.install_lines"
     reqs = requirements(notebook_code(source), lock)
-    python = make_venv(venv_place, reqs, uv, lock, full_pylock, wheel)
-    bytecode = venv_place / "bytecode"
-    done = run_notebook(source, python, tmp_path, uv, lock, full_pylock, bytecode)
+    done = place.notebook(source, place.venv(reqs), tmp_path)
     assert done.returncode == 0, f"{source.name} failed:\n{done.stderr[-4000:]}"
 
 

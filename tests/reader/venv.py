@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from tools.lock import Lock, Requirement, pylock_subset
@@ -113,3 +114,31 @@ def run_notebook(
         cells,
         environment(home, bytecode),
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one worker makes each page's environment, and what it makes it from."""
+
+    root: Path
+    uv: str
+    lock: Lock
+    pylock: Path
+    wheel: Path
+
+    @property
+    def bytecode(self) -> Path:
+        """The bytecode cache every environment made here shares."""
+        return self.root / "bytecode"
+
+    def venv(self, reqs: list[Requirement]) -> Path:
+        """A new environment with only ``reqs``; its Python."""
+        return make_venv(self.root, reqs, self.uv, self.lock, self.pylock, self.wheel)
+
+    def notebook(
+        self, notebook: Path, python: Path, where: Path
+    ) -> subprocess.CompletedProcess:
+        """Run ``notebook`` in a fresh kernel of ``python``'s environment."""
+        return run_notebook(
+            notebook, python, where, self.uv, self.lock, self.pylock, self.bytecode
+        )
