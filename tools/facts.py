@@ -15,6 +15,7 @@ source. ``python -m tools.facts`` prints every fact with its current wording.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -33,6 +34,8 @@ HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
 UV_LOCK = ROOT / "uv.lock"
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
+# What `make bench` measured last; a page that quotes it rounds it (see _rate).
+PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
 # Libraries whose locked version a page names, e.g. where it says what changed when.
 LOCKED = ("skops",)
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
@@ -95,6 +98,55 @@ def _cpu_target() -> str:
     return f"{metric['resource']['target']['averageUtilization']}%"
 
 
+def rounded(value: float, digits: int = 2) -> str:
+    """A measured figure to a few significant digits: 167,562 is ``"170,000"``.
+
+    Prose quotes a benchmark's order of magnitude; the rounding keeps the page true
+    when a new run on the same machine moves the last digits.
+    """
+    if value <= 0:
+        raise ValueError(f"a measured rate must be positive, got {value!r}")
+    places = digits - 1 - math.floor(math.log10(value))
+    return f"{round(value, places):,.{max(places, 0)}f}"
+
+
+def _benchmark_cell(row: str, column: int) -> float:
+    """A number from the table `make bench` writes, by the start of its row."""
+    for line in PERFORMANCE.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"| {row}"):
+            cell = line.strip("|").split("|")[column]
+            return float(cell.replace(",", ""))
+    raise LookupError(f"no row starting {row!r} in {PERFORMANCE.name}")
+
+
+def _batch_rate() -> str:
+    return rounded(_benchmark_cell("pandas `score_frame`", -1))
+
+
+def _http_rate() -> str:
+    return rounded(_benchmark_cell("HTTP `POST /predict`", -2))
+
+
+def _http_cpu_ms() -> str:
+    """CPU time per request over HTTP: the machine's cores over the rate they served."""
+    found = re.search(r"on (\d+) CPU cores", PERFORMANCE.read_text(encoding="utf-8"))
+    if found is None:
+        raise LookupError(f"no core count in {PERFORMANCE.name}")
+    rate = _benchmark_cell("HTTP `POST /predict`", -2)
+    return f"{rounded(int(found[1]) * 1000 / rate, digits=1)} ms"
+
+
+def _pipeline_ms() -> str:
+    return f"{rounded(_benchmark_cell('in-process: pipeline', 2), digits=1)} ms"
+
+
+def _max_batch() -> str:
+    """The most records one `POST /predict/batch` accepts, from the service's schema."""
+    from churn.serve import Batch
+
+    return f"{Batch.model_json_schema()['properties']['records']['maxItems']:,}"
+
+
 @dataclass(frozen=True)
 class Fact:
     """Where a fact comes from, and its wording on a page."""
@@ -116,6 +168,11 @@ FACTS: dict[str, Fact] = {
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
     "slo.latency_p99": Fact(ALERTS, _latency_objective),
+    "serve.max_batch": Fact(ROOT / "snippets" / "churn" / "serve.py", _max_batch),
+    "bench.batch_rows_per_s": Fact(PERFORMANCE, _batch_rate),
+    "bench.http_rps": Fact(PERFORMANCE, _http_rate),
+    "bench.http_cpu_ms": Fact(PERFORMANCE, _http_cpu_ms),
+    "bench.pipeline_p50_ms": Fact(PERFORMANCE, _pipeline_ms),
     **{
         f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")

@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,7 @@ from churn.serve import (
     file_loader,
 )
 from churn.train import build_pipeline
+from tests.paths import DOCS
 
 MISSING = object()  # marks a field to delete from a request
 TOKEN = "test-admin-token"
@@ -273,6 +275,18 @@ def test_openapi_documents_each_field_with_an_example_that_works(
     assert schema["additionalProperties"] is False
     (example,) = schema["examples"]
     assert client.post("/predict", json=example).status_code == 200
+
+
+def test_the_api_page_lists_the_status_codes_predict_documents(
+    client: TestClient,
+) -> None:
+    """The status table on skills/api-development names the codes churn gives."""
+    page = (DOCS / "skills" / "api-development.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\d{3})` \|.*\| ([^|]+) \|$", page, flags=re.MULTILINE)
+    assert rows, "the status table on skills/api-development.md was not found"
+    by_churn = {code for code, who in rows if who == "The churn service"}
+    responses = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    assert by_churn == set(responses["responses"])
 
 
 def test_the_schema_mirrors_the_data_contract() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,43 @@ def test_the_command_lists_every_fact(capsys: pytest.CaptureFixture[str]) -> Non
         line.startswith("pod.cpu_request") and "one core" in line for line in lines
     )
     assert all(str(ROOT) not in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "words"),
+    [(167_562, 2, "170,000"), (1876.4, 2, "1,900"), (1.066, 1, "1"), (0.43, 1, "0.4")],
+)
+def test_measured_figures_are_rounded_to_significant_digits(
+    value: float, digits: int, words: str
+) -> None:
+    assert facts.rounded(value, digits) == words
+
+
+def test_a_rate_that_is_not_positive_is_refused() -> None:
+    with pytest.raises(ValueError, match="must be positive"):
+        facts.rounded(0)
+
+
+def test_benchmark_facts_follow_the_table_make_bench_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "performance.md"
+    table.write_text(
+        "Measured on 2026-01-01 on 4 CPU cores (x), Linux.\n\n"
+        "| HTTP `POST /predict`, 8 concurrent | 10 | 1 | 2 | 3 | 8,000.0 | 0 |\n"
+    )
+    monkeypatch.setattr(facts, "PERFORMANCE", table)
+    assert FACTS["bench.http_rps"].text() == "8,000"
+    assert FACTS["bench.http_cpu_ms"].text() == "0.5 ms"
+    with pytest.raises(LookupError, match="no row starting 'pandas `score_frame`'"):
+        FACTS["bench.batch_rows_per_s"].text()
+    table.write_text("| HTTP `POST /predict` | 10 | 1 | 2 | 3 | 8,000.0 | 0 |\n")
+    with pytest.raises(LookupError, match="no core count"):
+        FACTS["bench.http_cpu_ms"].text()
+
+
+def test_the_design_example_uses_the_autoscaler_ceiling() -> None:
+    """skills/system-design's code copies maxReplicas; a changed hpa.yaml fails here."""
+    page = (DOCS / "skills" / "system-design.md").read_text(encoding="utf-8")
+    (ceiling,) = re.findall(r"^MAX_REPLICAS = (\d+)  # maxReplicas", page, re.MULTILINE)
+    assert ceiling == FACTS["hpa.max_replicas"].text()
