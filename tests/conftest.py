@@ -31,8 +31,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The site as `make build` makes it, in a temporary folder."""
-    return build(ROOT, tmp_path_factory.mktemp("site"))
+    """The site as the Pages workflow builds it after a passing run."""
+    return build(ROOT, tmp_path_factory.mktemp("site"), env=VERIFIED_BUILD)
+
+
+# What .github/workflows/pages.yml sets when it builds a commit whose tests passed.
+VERIFIED_BUILD = {
+    "GUIDE_VERIFIED_COMMIT": "0123456789abcdef0123456789abcdef01234567",
+    "GUIDE_VERIFIED_ON": "2026-01-31",
+}
 
 
 def uv_binary() -> str:

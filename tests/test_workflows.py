@@ -126,24 +126,41 @@ def test_tests_run_on_pull_requests_and_pushes_to_main():
     assert "make test" in commands(workflow)
 
 
-def test_pages_deploys_from_main():
+def test_pages_deploys_only_when_called_after_passing_tests():
     workflow = load("pages.yml")
-    assert triggers(workflow)["push"]["branches"] == ["main"]
+    assert set(triggers(workflow)) == {"workflow_call"}
     assert "make build" in commands(workflow)
+    build = workflow["jobs"]["build"]
+    assert build["env"]["GUIDE_VERIFIED_COMMIT"] == "${{ github.sha }}"
+    assert "GUIDE_VERIFIED_ON=" in commands(workflow)
     deploy = workflow["jobs"]["deploy"]
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert "actions/deploy-pages" in actions(workflow)
+
+
+def test_a_push_to_main_is_published_after_its_tests_pass():
+    pages = load("test.yml")["jobs"]["pages"]
+    assert pages["uses"] == "./.github/workflows/pages.yml"
+    assert set(pages["needs"]) == {"test", "package"}
+    assert "github.event_name == 'push'" in pages["if"]
+    assert "refs/heads/main" in pages["if"]
+    assert pages["permissions"]["pages"] == "write"
 
 
 def test_weekly_tests_the_lock_and_the_latest_versions_on_a_schedule():
     workflow = load("weekly.yml")
     assert triggers(workflow)["schedule"]
-    strategy = workflow["jobs"]["test"]["strategy"]
-    assert strategy["fail-fast"] is False
-    assert strategy["matrix"]["deps"] == ["locked", "latest"]
-    assert "uv lock --upgrade" in commands(workflow)
-    assert "make test" in commands(workflow)
+    locked, latest = workflow["jobs"]["locked"], workflow["jobs"]["latest"]
+    assert "make test" in str(locked["steps"])
+    assert "make test" in str(latest["steps"])
+    assert "uv lock --upgrade" in str(latest["steps"])
+    assert "uv lock --upgrade" not in str(locked["steps"])
+    # The site is redeployed when the pinned guide passes, whatever `latest` says.
+    pages = workflow["jobs"]["pages"]
+    assert pages["needs"] == "locked"
+    assert pages["uses"] == "./.github/workflows/pages.yml"
 
 
 def test_links_are_checked_on_a_schedule():

@@ -19,18 +19,13 @@ from pathlib import Path
 import nbformat
 
 from tools.lock import Lock
-from tools.pages import Page, notebook_name, site_pages
+from tools.pages import Page, notebook_name, site_pages, source_of
 from tools.requirements import CLONE_COMMAND, PROJECT, install_command, requirements
+from tools.verified import write_libraries
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 FRAGMENTS = DOCS / "includes" / "install"
-
-
-def source_of(url: str) -> Path:
-    """The Markdown file a page URL was built from."""
-    plain = DOCS / (url.rstrip("/") + ".md")
-    return plain if url and plain.exists() else DOCS / url / "index.md"
 
 
 def fragment_of(source: Path) -> Path:
@@ -174,9 +169,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         build(Path(folder))
         changed += write_boxes(Path(folder), lock)
+        changed += write_libraries(site_pages(Path(folder)), lock)
     for path in changed:
         print(f"wrote {path.relative_to(ROOT)}")
-    print(f"{len(changed)} install boxes changed")
+    print(f"{len(changed)} files changed")
     return 0
 
 

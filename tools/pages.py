@@ -19,6 +19,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 INSTALL_CLASS = "run-this-page"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,12 @@ def site_pages(site: Path) -> list[Page]:
             continue
         pages.append(read_page(site, path))
     return pages
+
+
+def source_of(url: str) -> Path:
+    """The Markdown file under docs/ that a page URL was built from."""
+    plain = DOCS / (url.rstrip("/") + ".md")
+    return plain if url and plain.exists() else DOCS / url / "index.md"
 
 
 def notebook_name(url: str) -> str:

@@ -78,6 +78,11 @@ def requirements(code: str, lock: Lock) -> list[Requirement]:
     return [Requirement(n, tuple(sorted(e))) for n, e in sorted(extras.items())]
 
 
+def distribution_of(top: str, lock: Lock) -> str | None:
+    """The locked distribution that provides the top-level module ``top``, if any."""
+    return _locked_provider(top, packages_distributions(), lock)
+
+
 def _locked_provider(
     top: str, providers: dict[str, list[str]], lock: Lock
 ) -> str | None:

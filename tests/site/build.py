@@ -51,8 +51,11 @@ class Build:
         ]
 
 
-def build(project: Path, site: Path) -> Build:
-    """Run a strict build of ``project`` into ``site``, write its page notebooks."""
+def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build:
+    """Run a strict build of ``project`` into ``site``, write its page notebooks.
+
+    ``env`` adds to the environment, e.g. what the Pages workflow sets.
+    """
     steps = [
         ["mkdocs", "build", "--strict", "--site-dir", str(site)],
         ["tools.notebooks", str(site)],  # as `make build` does, after the build
@@ -62,7 +65,7 @@ def build(project: Path, site: Path) -> Build:
         done = subprocess.run(
             [sys.executable, "-m", *step],
             cwd=project,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
             capture_output=True,
             text=True,
             timeout=300,
