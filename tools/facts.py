@@ -33,6 +33,10 @@ DEPLOYMENT = ROOT / "deploy" / "k8s" / "deployment.yaml"
 HPA = ROOT / "deploy" / "k8s" / "hpa.yaml"
 UV_LOCK = ROOT / "uv.lock"
 MAKEFILE = ROOT / "Makefile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+CLI = ROOT / "snippets" / "churn" / "cli.py"
+PROPERTIES = ROOT / "tests" / "churn" / "test_serve_properties.py"
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
@@ -52,6 +56,7 @@ LOCKED = (
     "check-jsonschema",
     "uvicorn",
     "dask",
+    "scikit-learn",
 )
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
@@ -155,6 +160,33 @@ def _pipeline_ms() -> str:
     return f"{rounded(_benchmark_cell('in-process: pipeline', 2), digits=1)} ms"
 
 
+def in_words(count: int) -> str:
+    """A small count as prose writes it: ``5`` is ``"five"``, ``12`` stays ``"12"``."""
+    return WORDS[count] if 0 <= count < len(WORDS) else str(count)
+
+
+def _kept_in_context() -> str:
+    """How many paths the .dockerignore allow-list lets back in (its ``!`` lines)."""
+    lines = DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+    return in_words(sum(line.startswith("!") for line in lines))
+
+
+def _exit_code(name: str) -> str:
+    """An exit code the churn command documents, from its constant in churn.cli."""
+    found = re.search(rf"^{name} = (\d+)", CLI.read_text(), re.MULTILINE)
+    if found is None:
+        raise LookupError(f"no exit code {name} in {CLI.name}")
+    return found[1]
+
+
+def _property_examples() -> str:
+    """How many generated inputs each property test of the service runs."""
+    found = re.search(r"max_examples=(\d+)", PROPERTIES.read_text())
+    if found is None:
+        raise LookupError(f"no max_examples in {PROPERTIES.name}")
+    return f"{int(found[1]):,}"
+
+
 def _uv_version() -> str:
     """The uv the Makefile bootstraps and the workflows pin."""
     found = re.search(r"^UV_VERSION := (\S+)$", MAKEFILE.read_text(), re.MULTILINE)
@@ -192,6 +224,12 @@ FACTS: dict[str, Fact] = {
     "hpa.cpu_target": Fact(HPA, _cpu_target),
     "slo.latency_p99": Fact(ALERTS, _latency_objective),
     "version.uv": Fact(MAKEFILE, _uv_version),
+    "image.context_paths": Fact(DOCKERIGNORE, _kept_in_context),
+    "tests.property_examples": Fact(PROPERTIES, _property_examples),
+    **{
+        f"exit.{name.lower()}": Fact(CLI, lambda name=name: _exit_code(name))
+        for name in ("GATE_REFUSED", "CONTRACT_BROKEN", "DRIFT_FOUND")
+    },
     "serve.max_batch": Fact(ROOT / "snippets" / "churn" / "serve.py", _max_batch),
     "bench.batch_rows_per_s": Fact(PERFORMANCE, _batch_rate),
     "bench.http_rps": Fact(PERFORMANCE, _http_rate),

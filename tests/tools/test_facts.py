@@ -129,3 +129,20 @@ def test_a_makefile_without_a_uv_version_is_named(
     monkeypatch.setattr(facts, "MAKEFILE", makefile)
     with pytest.raises(LookupError, match="no UV_VERSION"):
         FACTS["version.uv"].text()
+
+
+def test_small_counts_are_words_and_large_ones_digits() -> None:
+    assert [facts.in_words(n) for n in (0, 5, 9, 12)] == ["zero", "five", "nine", "12"]
+
+
+def test_a_missing_exit_code_or_example_count_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.py"
+    empty.write_text("OTHER = 1\n")
+    monkeypatch.setattr(facts, "CLI", empty)
+    monkeypatch.setattr(facts, "PROPERTIES", empty)
+    with pytest.raises(LookupError, match="no exit code GATE_REFUSED"):
+        FACTS["exit.gate_refused"].text()
+    with pytest.raises(LookupError, match="no max_examples"):
+        FACTS["tests.property_examples"].text()
