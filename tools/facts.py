@@ -102,15 +102,60 @@ def _gate(rule: str) -> str:
     return str(getattr(GateConfig(), rule))
 
 
+def _alert(alert: str) -> dict[str, Any]:
+    """The one rule of alerts.yml that raises ``alert``."""
+    rules = [r for g in _manifest(ALERTS)["groups"] for r in g["rules"]]
+    found = [r for r in rules if r.get("alert") == alert]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} alerts named {alert} in {ALERTS.name}")
+    return found[0]
+
+
 def _alert_threshold(alert: str) -> float:
     """The number an alert rule's expression compares with: ``expr: x > 0.01``."""
-    rules = [r for g in _manifest(ALERTS)["groups"] for r in g["rules"]]
-    (rule,) = [r for r in rules if r.get("alert") == alert]
-    return float(str(rule["expr"]).rsplit(">", 1)[1])
+    return float(str(_alert(alert)["expr"]).rsplit(">", 1)[1])
+
+
+def _alert_for(alert: str) -> str:
+    """How long an alert's condition must hold, in words: ``10m`` is 10 minutes."""
+    held = str(_alert(alert)["for"])
+    found = re.fullmatch(r"(\d+)([smh])", held)
+    if found is None:
+        raise ValueError(f"{alert}: a `for` of one unit expected, got {held!r}")
+    unit = {"s": "second", "m": "minute", "h": "hour"}[found[2]]
+    return f"{found[1]} {unit}{'' if found[1] == '1' else 's'}"
+
+
+def _alert_number(alert: str, pattern: str) -> str:
+    """The number an alert's expression holds where ``pattern`` has its group."""
+    found = re.search(pattern, str(_alert(alert)["expr"]))
+    if found is None:
+        raise LookupError(f"{alert}: no match for {pattern!r} in its expression")
+    return found[1]
 
 
 def _latency_objective() -> str:
     return f"{_alert_threshold('ChurnLatencyP99High') * 1000:g} ms"
+
+
+def _probe(kind: str) -> str:
+    """A probe's timing, as ship.md's table words it, from the container spec."""
+    (container,) = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["containers"]
+    probe = container[f"{kind}Probe"]
+    period, failures = probe["periodSeconds"], probe["failureThreshold"]
+    if kind == "startup":
+        total = period * failures / 60
+        return f"every {period} s, up to {failures} times: {total:g} minutes"
+    return f"every {period} s, {probe['timeoutSeconds']} s timeout, {failures} failures"
+
+
+def _scale_down_wait() -> str:
+    """How long the autoscaler waits on lower load before it removes pods."""
+    seconds = _hpa("behavior", "scaleDown", "stabilizationWindowSeconds")
+    minutes = seconds / 60
+    if minutes != int(minutes):
+        return f"{seconds} seconds"
+    return f"{in_words(int(minutes))} minute{'s' if minutes != 1 else ''}"
 
 
 def _cpu_target() -> str:
@@ -222,7 +267,23 @@ FACTS: dict[str, Fact] = {
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
+    "hpa.scale_down_wait": Fact(HPA, _scale_down_wait),
+    **{
+        f"probe.{kind}": Fact(DEPLOYMENT, lambda kind=kind: _probe(kind))
+        for kind in ("startup", "liveness", "readiness")
+    },
     "slo.latency_p99": Fact(ALERTS, _latency_objective),
+    "alert.latency_for": Fact(ALERTS, lambda: _alert_for("ChurnLatencyP99High")),
+    "alert.down_for": Fact(ALERTS, lambda: _alert_for("ChurnServiceDown")),
+    "alert.burn_rate": Fact(
+        ALERTS, lambda: _alert_number("ChurnErrorBudgetBurn", r"\(([\d.]+) \*")
+    ),
+    "alert.shift": Fact(
+        ALERTS, lambda: _alert_number("ChurnPredictionShift", r"\) > ([\d.]+)")
+    ),
+    "alert.shift_min_predictions": Fact(
+        ALERTS, lambda: _alert_number("ChurnPredictionShift", r">= (\d+)")
+    ),
     "version.uv": Fact(MAKEFILE, _uv_version),
     "image.context_paths": Fact(DOCKERIGNORE, _kept_in_context),
     "tests.property_examples": Fact(PROPERTIES, _property_examples),

@@ -146,3 +146,45 @@ def test_a_missing_exit_code_or_example_count_is_named(
         FACTS["exit.gate_refused"].text()
     with pytest.raises(LookupError, match="no max_examples"):
         FACTS["tests.property_examples"].text()
+
+
+def test_alert_and_autoscaler_wording_follows_the_manifests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alerts = tmp_path / "alerts.yml"
+    alerts.write_text(
+        "groups:\n  - rules:\n"
+        "      - {alert: ChurnServiceDown, expr: 'up == 0', for: 1h}\n"
+        "      - {alert: ChurnLatencyP99High, expr: 'p99 > 0.02', for: 90s30ms}\n"
+    )
+    hpa = tmp_path / "hpa.yaml"
+    hpa.write_text(
+        "spec:\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 90\n"
+    )
+    monkeypatch.setattr(facts, "ALERTS", alerts)
+    monkeypatch.setattr(facts, "HPA", hpa)
+    assert FACTS["alert.down_for"].text() == "1 hour"
+    assert FACTS["slo.latency_p99"].text() == "20 ms"
+    assert FACTS["hpa.scale_down_wait"].text() == "90 seconds"
+    with pytest.raises(ValueError, match="a `for` of one unit expected, got '90s30ms'"):
+        FACTS["alert.latency_for"].text()
+    with pytest.raises(LookupError, match="0 alerts named ChurnErrorBudgetBurn"):
+        FACTS["alert.burn_rate"].text()
+    hpa.write_text(
+        "spec:\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 60\n"
+    )
+    monkeypatch.setattr(facts, "HPA", tmp_path / "hpa.yaml")
+    facts._manifest.cache_clear()
+    assert FACTS["hpa.scale_down_wait"].text() == "one minute"
+
+
+def test_an_expression_without_the_number_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alerts = tmp_path / "alerts.yml"
+    alerts.write_text(
+        "groups:\n  - rules:\n      - {alert: ChurnPredictionShift, expr: 'x > 0.1'}\n"
+    )
+    monkeypatch.setattr(facts, "ALERTS", alerts)
+    with pytest.raises(LookupError, match="ChurnPredictionShift: no match"):
+        FACTS["alert.shift_min_predictions"].text()
