@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterable
+from functools import cache
 from importlib.metadata import packages_distributions
 
 from packaging.utils import canonicalize_name
@@ -59,7 +60,7 @@ def requirements(code: str, lock: Lock) -> list[Requirement]:
     Raises:
         UnknownImport: If an import is neither standard library nor locked.
     """
-    providers = packages_distributions()
+    providers = _providers()
     extras: dict[str, set[str]] = {}
     for module in imported_modules(code):
         top = module.partition(".")[0]
@@ -78,9 +79,15 @@ def requirements(code: str, lock: Lock) -> list[Requirement]:
     return [Requirement(n, tuple(sorted(e))) for n, e in sorted(extras.items())]
 
 
+@cache
+def _providers() -> dict[str, list[str]]:
+    """Which distributions provide each top-level module: slow to read, read once."""
+    return packages_distributions()
+
+
 def distribution_of(top: str, lock: Lock) -> str | None:
     """The locked distribution that provides the top-level module ``top``, if any."""
-    return _locked_provider(top, packages_distributions(), lock)
+    return _locked_provider(top, _providers(), lock)
 
 
 def _locked_provider(
