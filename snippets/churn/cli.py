@@ -11,6 +11,7 @@ Heavy imports (MLflow, Dask, uvicorn) happen inside the subcommand that needs th
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
     from churn.registry import Registry
     from churn.serve import Loader
+
+logger = logging.getLogger(__name__)
+# MLflow's setting for how its SQL store pools database connections.
+POOL_ENV = "MLFLOW_SQLALCHEMYSTORE_POOLCLASS"
 
 # --8<-- [start:exit-codes]
 GATE_REFUSED = 3  # exit code: the pipeline ran, and the gate said no
@@ -93,11 +98,30 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _champion(registry: Registry) -> Loader:
+def _champion(root: Path) -> Loader:
+    """A loader that reads the champion from the registry at ``root``, anew each call.
+
+    The registry is opened inside the load, so one that cannot be read fails the
+    load (the service stays up and says why on ``/ready``), not the start of the
+    process; and a database renamed over the old one, or removed, is what the next
+    load reads. Nothing is created where the database is missing.
+    """
+    from churn.registry import Registry
     from churn.serve import LoadedModel, ModelLoadError
 
+    database = root / "mlflow.db"
+
     def load() -> LoadedModel:
-        ref = registry.champion()
+        if not database.is_file():
+            raise ModelLoadError(f"no registry database at {database}")
+        try:
+            registry = Registry(root)
+            ref = registry.champion()
+        except Exception as error:  # MLflow, SQLAlchemy or the file system
+            logger.warning("event=registry_unreadable root=%s", root, exc_info=True)
+            raise ModelLoadError(
+                f"the registry at {root} could not be read ({type(error).__name__})"
+            ) from error
         if ref is None:
             raise ModelLoadError(f"no champion in the registry at {registry.root}")
         model = registry.load(ref)
@@ -113,10 +137,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     from churn.serve import ADMIN_TOKEN_ENV, create_app, file_loader
 
+    # A pooled SQLite connection keeps reading the file it opened, even after a new
+    # mlflow.db is renamed over it; unpooled, each load opens the file there now.
+    os.environ.setdefault(POOL_ENV, "NullPool")
     if args.model:
         loader = file_loader(args.model, args.sha256)
     else:
-        loader = _champion(_registry(args))
+        loader = _champion(Path(args.registry))
     app = create_app(loader, admin_token=os.environ.get(ADMIN_TOKEN_ENV))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

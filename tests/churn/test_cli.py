@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, main
+from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, POOL_ENV, main
 from churn.data import generate, save_csv
 from churn.registry import Registry
 from churn.serve import ModelLoadError
@@ -176,7 +177,7 @@ def test_serving_an_empty_registry_says_there_is_no_champion(fresh_registry):
     from churn.cli import _champion
 
     with pytest.raises(ModelLoadError, match="no champion in the registry"):
-        _champion(Registry(fresh_registry))()
+        _champion(fresh_registry)()
 
 
 def test_generate_writes_unlabelled_rows_for_scoring(tmp_path, capsys):
@@ -230,3 +231,82 @@ def test_commands_without_a_registry_do_not_import_mlflow(argv, tmp_path):
     code, imported = done.stdout.splitlines()[-1].split()
     assert imported == "False"
     assert code == ("0" if argv[2] == "20" else "2"), done.stderr
+
+
+ADMIN = {"Authorization": "Bearer reload-token"}
+
+
+def champion_in(root, model_file) -> int:
+    """Log, register and promote the session's model file; return its version."""
+    path, digest = model_file
+    registry = Registry(root)
+    run = registry.log_run(path, digest, {}, {"auc": 0.8}, "d" * 64)
+    version = registry.register(run)
+    registry.promote(version)
+    return version
+
+
+def served_app(monkeypatch, root):
+    """The app `churn serve --registry root` would run, without starting uvicorn."""
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app))
+    monkeypatch.setenv("CHURN_ADMIN_TOKEN", "reload-token")
+    assert main(["serve", "--registry", str(root)]) == 0
+    return served["app"]
+
+
+def test_serve_asks_mlflow_for_connections_that_are_not_pooled(
+    fresh_registry, monkeypatch
+):
+    monkeypatch.delenv(POOL_ENV, raising=False)
+    served_app(monkeypatch, fresh_registry)
+    assert os.environ[POOL_ENV] == "NullPool"
+
+
+def test_reload_reads_a_registry_database_replaced_under_it(
+    fresh_registry, tmp_path, model_file, monkeypatch
+):
+    # What `churn serve` sets before any registry is opened (the test above); here
+    # before this process first opens this database, which champion_in does.
+    monkeypatch.setenv(POOL_ENV, "NullPool")
+    # The way a deploy swaps in a new database: build it aside, then rename it over.
+    assert champion_in(fresh_registry, model_file) == 1
+    newer = tmp_path / "newer"
+    shutil.copytree(fresh_registry, newer)
+    assert champion_in(newer, model_file) == 2
+    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+        assert client.get("/ready").json()["model_version"] == "1"
+        os.replace(newer / "mlflow.db", fresh_registry / "mlflow.db")
+        reloaded = client.post("/admin/reload", headers=ADMIN)
+        assert reloaded.status_code == 200, reloaded.text
+        assert client.get("/ready").json()["model_version"] == "2"
+
+
+def test_reload_of_a_deleted_registry_fails_and_keeps_serving(
+    fresh_registry, model_file, monkeypatch
+):
+    champion_in(fresh_registry, model_file)
+    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+        (fresh_registry / "mlflow.db").unlink()
+        failed = client.post("/admin/reload", headers=ADMIN)
+        assert failed.status_code == 503
+        assert "no registry database" in failed.json()["detail"]
+        assert client.get("/ready").json()["model_version"] == "1"
+    assert not (fresh_registry / "mlflow.db").exists()  # nothing created in its place
+
+
+@pytest.mark.parametrize("damage", ["corrupt database", "path under a file"])
+def test_serve_on_a_broken_registry_stays_up_and_says_why(
+    damage, fresh_registry, tmp_path, monkeypatch
+):
+    if damage == "corrupt database":
+        (fresh_registry / "mlflow.db").write_bytes(b"not a database" * 100)
+        root = fresh_registry
+    else:
+        (tmp_path / "a-file").write_text("")
+        root = tmp_path / "a-file" / "registry"
+    with TestClient(served_app(monkeypatch, root)) as client:
+        assert client.get("/health").status_code == 200
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        assert "registry" in ready.json()["reason"]
