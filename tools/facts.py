@@ -35,6 +35,7 @@ UV_LOCK = ROOT / "uv.lock"
 MAKEFILE = ROOT / "Makefile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 CLI = ROOT / "snippets" / "churn" / "cli.py"
+SERVE = ROOT / "snippets" / "churn" / "serve.py"
 PROPERTIES = ROOT / "tests" / "churn" / "test_serve_properties.py"
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
@@ -57,6 +58,7 @@ LOCKED = (
     "uvicorn",
     "dask",
     "scikit-learn",
+    "fastapi",
 )
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
@@ -247,6 +249,22 @@ def _max_batch() -> str:
     return f"{Batch.model_json_schema()['properties']['records']['maxItems']:,}"
 
 
+def _max_body() -> str:
+    """The largest request body the service reads, in the unit a reader would use."""
+    from churn.serve import MAX_BODY_BYTES
+
+    for unit, size in (("MiB", 1024**2), ("KiB", 1024)):
+        if MAX_BODY_BYTES % size == 0:
+            return f"{MAX_BODY_BYTES // size} {unit}"
+    return f"{MAX_BODY_BYTES:,} bytes"
+
+
+def _body_deadline() -> str:
+    from churn.serve import BODY_DEADLINE_S
+
+    return f"{BODY_DEADLINE_S:g} s"
+
+
 @dataclass(frozen=True)
 class Fact:
     """Where a fact comes from, and its wording on a page."""
@@ -291,7 +309,9 @@ FACTS: dict[str, Fact] = {
         f"exit.{name.lower()}": Fact(CLI, lambda name=name: _exit_code(name))
         for name in ("GATE_REFUSED", "CONTRACT_BROKEN", "DRIFT_FOUND")
     },
-    "serve.max_batch": Fact(ROOT / "snippets" / "churn" / "serve.py", _max_batch),
+    "serve.max_body": Fact(SERVE, _max_body),
+    "serve.body_deadline": Fact(SERVE, _body_deadline),
+    "serve.max_batch": Fact(SERVE, _max_batch),
     "bench.batch_rows_per_s": Fact(PERFORMANCE, _batch_rate),
     "bench.http_rps": Fact(PERFORMANCE, _http_rate),
     "bench.http_cpu_ms": Fact(PERFORMANCE, _http_cpu_ms),

@@ -60,6 +60,7 @@ from prometheus_client import (
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.pipeline import Pipeline
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churn.artifacts import load_model
@@ -261,6 +262,10 @@ router = APIRouter()
 UNAVAILABLE: dict[int | str, dict[str, object]] = {
     503: {"description": "No model is loaded; the body says why."}
 }
+BODY: dict[int | str, dict[str, object]] = {
+    408: {"description": "The body did not arrive within the service's deadline."},
+    413: {"description": "The body is larger than the service accepts."},
+}
 ADMIN: dict[int | str, dict[str, object]] = {
     401: {"description": "The admin token is missing or wrong."},
     403: {"description": "Admin routes are off: the service has no admin token."},
@@ -416,7 +421,7 @@ def _score_current(app: FastAPI) -> Callable[[list[Customer]], list[Prediction]]
     return score
 
 
-@router.post("/predict", responses=UNAVAILABLE)
+@router.post("/predict", responses={**UNAVAILABLE, **BODY})
 async def predict(customer: Customer, request: Request) -> Prediction:
     """Return the churn probability of one customer.
 
@@ -429,7 +434,7 @@ async def predict(customer: Customer, request: Request) -> Prediction:
     return await request.app.state.batcher.submit(customer)
 
 
-@router.post("/predict/batch", responses=UNAVAILABLE)
+@router.post("/predict/batch", responses={**UNAVAILABLE, **BODY})
 async def predict_batch(
     batch: Batch,
     loaded: Annotated[LoadedModel, Depends(_loaded)],
@@ -490,11 +495,24 @@ _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def _labels(scope: Scope) -> tuple[str, str]:
-    """Route template and method, each from a small set so labels cannot explode."""
-    route = scope.get("route")
+    """Route template and method, each from a small set so labels cannot explode.
+
+    A request answered before routing (a body refused unread) or by one of
+    FastAPI's own routes (``/docs``) has no route in its scope; the app's routes
+    say which template it would have matched.
+    """
+    route = scope.get("route") or _route_of(scope)
     template = route.path if route else "unmatched"
     method = scope["method"] if scope["method"] in _METHODS else "other"
     return template, method
+
+
+def _route_of(scope: Scope) -> Route | None:
+    """The route a request's path and method match, looked up only when needed."""
+    for route in (*router.routes, *scope["app"].routes):
+        if isinstance(route, Route) and route.matches(scope)[0] is Match.FULL:
+            return route
+    return None
 
 
 class _Observe:
@@ -555,6 +573,67 @@ def _record(scope: Scope, status: str, request_id: str, elapsed: float) -> None:
 # --8<-- [end:observe]
 
 
+# --8<-- [start:body-limit]
+# The largest valid batch is about 0.3 MB (tests/churn/test_serve.py measures it);
+# twice that leaves room for whitespace and still refuses a 50 MB body unread.
+MAX_BODY_BYTES = 1024 * 1024
+BODY_DEADLINE_S = 5.0  # a client that cannot send 1 MiB in 5 s is stalled, not slow
+
+
+class _BodyLimit:
+    """Refuse bodies over ``max_bytes`` (413) and slower than ``deadline_s`` (408).
+
+    A declared ``Content-Length`` over the limit is refused before a byte of the
+    body is read. A body without one is counted as it arrives. The deadline runs
+    from the first read, so a client that sends part of a body and stalls holds a
+    connection for seconds, not until the server's keep-alive gives up.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, deadline_s: float) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.deadline_s = deadline_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            too_large = JSONResponse({"detail": self._too_large()}, 413)
+            await too_large(scope, receive, send)
+            return
+        received = 0
+        deadline: float | None = None
+        complete = False  # after the body, a read waits for the disconnect: no limit
+
+        async def limited() -> Message:
+            nonlocal received, deadline, complete
+            if complete:
+                return await receive()
+            loop = asyncio.get_running_loop()
+            deadline = deadline or loop.time() + self.deadline_s
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                detail = f"the request body did not arrive within {self.deadline_s:g} s"
+                raise HTTPException(408, detail) from None
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(413, self._too_large())
+            complete = not message.get("more_body", False)
+            return message
+
+        await self.app(scope, limited, send)
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than {self.max_bytes:,} bytes"
+
+
+# --8<-- [end:body-limit]
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the model at startup; a failure leaves the app up but not ready."""
@@ -568,13 +647,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(loader: Loader, admin_token: str | None = None) -> FastAPI:
+def create_app(
+    loader: Loader,
+    admin_token: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    body_deadline_s: float = BODY_DEADLINE_S,
+) -> FastAPI:
     """Build the service around a loader, which is called at startup and on reload.
 
     Args:
         loader: Returns the model to serve; `file_loader` makes one for a file.
         admin_token: What ``POST /admin/reload`` requires as a bearer token; None
             turns the admin routes off.
+        max_body_bytes: The largest request body accepted; larger gets 413.
+        body_deadline_s: Seconds a request body may take to arrive; slower gets 408.
 
     Returns:
         The app. Its ``state.model_holder.reload()`` reloads the model, e.g. from a
@@ -593,6 +679,7 @@ def create_app(loader: Loader, admin_token: str | None = None) -> FastAPI:
 
     app.state.model_holder = ModelHolder(loader, on_swap)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_middleware(_Observe)
+    app.add_middleware(_BodyLimit, max_bytes=max_body_bytes, deadline_s=body_deadline_s)
+    app.add_middleware(_Observe)  # added last, so outermost: it counts 408 and 413
     app.include_router(router)
     return app

@@ -651,3 +651,11 @@ def test_an_error_after_the_answer_started_is_raised_not_answered_twice(
         asyncio.run(_Observe(streams_then_fails)(scope, receive, record))
     assert [message["status"] for message in sent] == [200]  # one start, no 500
     assert "event=unhandled_error" in caplog.text
+
+
+def test_fastapis_own_pages_are_counted_under_their_route(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert client.get("/no-such-page").status_code == 404
+    metrics = client.get("/metrics").text
+    assert 'route="/docs",status="200"' in metrics
+    assert 'route="unmatched",status="404"' in metrics
