@@ -11,6 +11,7 @@ Heavy imports (MLflow, Dask, uvicorn) happen inside the subcommand that needs th
 from __future__ import annotations
 
 import argparse
+import glob
 import logging
 import os
 import sys
@@ -106,7 +107,7 @@ def _champion(root: Path) -> Loader:
     process; and a database renamed over the old one, or removed, is what the next
     load reads. Nothing is created where the database is missing.
     """
-    from churn.registry import Registry
+    from churn.registry import Registry, RegistryError
     from churn.serve import LoadedModel, ModelLoadError
 
     database = root / "mlflow.db"
@@ -117,7 +118,9 @@ def _champion(root: Path) -> Loader:
         try:
             registry = Registry(root)
             ref = registry.champion()
-        except Exception as error:  # MLflow, SQLAlchemy or the file system
+        except RegistryError as error:  # it already says which registry, and why
+            raise ModelLoadError(str(error)) from error
+        except Exception as error:  # MLflow or SQLAlchemy, after the registry opened
             logger.warning("event=registry_unreadable root=%s", root, exc_info=True)
             raise ModelLoadError(
                 f"the registry at {root} could not be read ({type(error).__name__})"
@@ -170,6 +173,9 @@ def _score(args: argparse.Namespace) -> int:
         )
         return 2
 
+    # A local pattern that matches nothing is a typo; say so before loading a model.
+    if "://" not in args.input and not glob.glob(args.input):
+        raise FileNotFoundError(2, "no file matches this pattern", args.input)
     summary = score_files(_model(args), args.input, args.out, scheduler=args.scheduler)
     print(
         f"scored {summary.rows:,} rows ({summary.partitions} partitions) to {args.out}"
@@ -193,6 +199,8 @@ def _monitor(args: argparse.Namespace) -> int:
         print(f"report written to {args.report}")
     else:
         print(text)
+    if args.fail_on_drift and report.quality:  # a broken window proves nothing
+        return CONTRACT_BROKEN
     return DRIFT_FOUND if args.fail_on_drift and report.drifted else 0
 
 
@@ -247,7 +255,10 @@ def _parser() -> argparse.ArgumentParser:
     monitor.add_argument("--current", type=Path, required=True, help="window CSV")
     monitor.add_argument("--report", type=Path, help="write Markdown here")
     monitor.add_argument(
-        "--fail-on-drift", action="store_true", help=f"exit {DRIFT_FOUND}"
+        "--fail-on-drift",
+        action="store_true",
+        help=f"exit {DRIFT_FOUND} on drift, {CONTRACT_BROKEN} if the window breaks the"
+        " data contract",
     )
 
     for sub in (train, promote, serve, score, monitor, commands.choices["rollback"]):
@@ -293,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataContractError as error:
         print(f"error: {error}", file=sys.stderr)
         return CONTRACT_BROKEN
-    except (*_registry_errors(), FileNotFoundError, ValueError) as error:
+    except (*_registry_errors(), ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a missing file, a folder where a file should be
+        print(f"error: {error.filename}: {error.strerror or error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ offline, and so that ``drift`` can shift it on purpose for monitoring to detect.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +103,13 @@ def _describe(cases: pd.DataFrame) -> list[tuple[str, str, object, int]]:
         (str(row.failure_case), FRAME_CHECKS.get(row.check, row.check), None, 1)
         for row in cases[frame_level].itertuples()
     ]
-    grouped = cases[~frame_level].groupby(["column", "check"], sort=True)
+    columns = cases[~frame_level]
+    # A column of the wrong type fails its other checks too, with errors about
+    # comparing types; its type is the one problem worth reporting.
+    is_type = columns["check"].str.startswith("dtype(")
+    mistyped = set(columns.loc[is_type, "column"])
+    columns = columns[is_type | ~columns["column"].isin(mistyped)]
+    grouped = columns.groupby(["column", "check"], sort=True)
     failures += [
         (str(column), str(check), group["failure_case"].iloc[0], len(group))
         for (column, check), group in grouped
@@ -226,4 +233,18 @@ def load_csv(path: str | Path, *, with_target: bool = True) -> pd.DataFrame:
     Raises:
         DataContractError: If the file's data breaks the contract.
     """
-    return validate(pd.read_csv(path, dtype=DTYPES), with_target=with_target)
+    try:
+        frame = pd.read_csv(path, dtype=DTYPES)
+    except ValueError as error:  # a value pandas cannot read as its column's type
+        raise _unreadable(path, error) from None
+    return validate(frame, with_target=with_target)
+
+
+def _unreadable(path: str | Path, error: ValueError) -> Exception:
+    """Name the column pandas could not read; it gives only the column's position."""
+    found = re.search(r"in column (\d+)", str(error))
+    if found is None:
+        return error
+    name = str(pd.read_csv(path, nrows=0).columns[int(found[1])])
+    expected = DTYPES.get(name, object).__name__
+    return DataContractError([(name, f"cannot be read as {expected}", None, 1)])

@@ -307,6 +307,12 @@ class DriftReport:
         """One line: the verdict, the sizes and the rule that decided it."""
         flagged = sum(item.drifted for item in self.features)
         verdict = "**Drift detected**" if self.drifted else "**No drift detected**"
+        if self.quality:  # drift measured on data that breaks the contract misleads
+            verdict = (
+                f"**Data contract broken** ({len(self.quality)} failure(s), see Data"
+                f" quality below), so the drift figures are not to be trusted."
+                f" {verdict}"
+            )
         return (
             f"{verdict}: {flagged} of {len(self.features)} features drifted."
             f" {self.current_rows:,} rows compared with {self.reference_rows:,}"

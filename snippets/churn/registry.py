@@ -36,6 +36,7 @@ from mlflow.entities import Metric, Param
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from sklearn.pipeline import Pipeline
+from sqlalchemy.exc import SQLAlchemyError
 
 from churn.artifacts import ArtifactError, load_model
 from churn.artifacts import sha256 as file_sha256
@@ -54,6 +55,13 @@ PACKAGES = ("scikit-learn", "pandas", "skops")
 
 class RegistryError(LookupError):
     """The registry has no such thing: a version, a run, a champion, a predecessor."""
+
+
+def _first_line(error: Exception) -> str:
+    """An error's first line: SQLAlchemy appends the statement and a help link."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(getattr(error, "orig", None) or error).splitlines()[0]
 
 
 @dataclass(frozen=True)
@@ -100,14 +108,20 @@ class Registry:
 
     def __init__(self, root: str | Path, model_name: str = "churn") -> None:
         self.root = Path(root).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
         self.model_name = model_name
         # URIs go to this client only, not to mlflow's global state, so two
         # registries in one process stay apart.
         uri = f"sqlite:///{self.root / 'mlflow.db'}"
-        self.client = MlflowClient(tracking_uri=uri, registry_uri=uri)
-        self._experiment_id = self._experiment()
-        self._ensure_registered_model()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+            self._experiment_id = self._experiment()
+            self._ensure_registered_model()
+        except (OSError, MlflowException, SQLAlchemyError) as error:
+            # One line that names the folder; the SQL and the traceback stay out.
+            raise RegistryError(
+                f"cannot open the registry at {root}: {_first_line(error)}"
+            ) from None
 
     def _experiment(self) -> str:
         """Return the experiment's ID, creating it with artifacts under root."""

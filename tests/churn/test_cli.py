@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -129,7 +130,8 @@ def test_usage_errors_name_the_missing_option(args, message, capsys):
     [
         (["promote"], "no challenger to promote"),
         (["rollback"], "no previous champion"),
-        (["score", "--input", "x.csv", "--out", "o"], "no champion in the registry"),
+        # Any existing file gets past the input check to the model lookup.
+        (["score", "--input", __file__, "--out", "o"], "no champion in the registry"),
     ],
 )
 def test_empty_registry_errors_are_one_clear_line(
@@ -310,3 +312,88 @@ def test_serve_on_a_broken_registry_stays_up_and_says_why(
         ready = client.get("/ready")
         assert ready.status_code == 503
         assert "registry" in ready.json()["reason"]
+
+
+@pytest.fixture
+def broken_registry(tmp_path):
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "mlflow.db").write_bytes(b"not a database" * 100)
+    return root
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["promote"],
+        ["rollback"],
+        ["train", "--data", "{workdir}/train.csv"],
+        ["score", "--input", "{workdir}/new.csv", "--out", "{tmp}/out"],
+        [
+            "monitor",
+            "--reference",
+            "{workdir}/train.csv",
+            "--current",
+            "{workdir}/new.csv",
+        ],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_corrupt_registry_is_one_line_and_exit_2(
+    command, broken_registry, workdir, tmp_path, capsys
+):
+    argv = [a.format(workdir=workdir, tmp=tmp_path) for a in command]
+    assert main([*argv, "--registry", str(broken_registry)]) == 2
+    err = capsys.readouterr().err
+    expected = f"cannot open the registry at {broken_registry}: file is not a database"
+    assert err == f"error: {expected}\n"
+
+
+def test_a_registry_under_a_file_is_one_line(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    assert main(["promote", "--registry", str(tmp_path / "a-file" / "reg")]) == 2
+    assert capsys.readouterr().err.endswith(": Not a directory\n")
+
+
+def test_a_folder_given_as_data_is_one_line(fresh_registry, tmp_path, capsys):
+    argv = ["train", "--data", str(tmp_path), "--registry", str(fresh_registry)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: Is a directory\n"
+
+
+def test_a_score_pattern_that_matches_nothing_is_named(
+    fresh_registry, tmp_path, capsys
+):
+    pattern = str(tmp_path / "nothing-*.csv")
+    argv = ["score", "--input", pattern, "--out", str(tmp_path / "out")]
+    assert main([*argv, "--registry", str(fresh_registry)]) == 2
+    assert (
+        capsys.readouterr().err == f"error: {pattern}: no file matches this pattern\n"
+    )
+
+
+def test_a_window_that_breaks_the_contract_fails_the_drift_gate(
+    workdir, tmp_path, capsys
+):
+    window = pd.read_csv(workdir / "new.csv").drop(columns="support_calls")
+    window.to_csv(tmp_path / "window.csv", index=False)
+    argv = ["monitor", "--reference", str(workdir / "train.csv")]
+    argv += ["--current", str(tmp_path / "window.csv"), "--fail-on-drift"]
+    assert main(argv) == CONTRACT_BROKEN
+    summary = capsys.readouterr().out.splitlines()[2]
+    assert summary.startswith("**Data contract broken** (1 failure(s)")
+
+
+def test_a_registry_that_fails_after_opening_fails_the_load_only(
+    fresh_registry, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from churn.cli import _champion
+
+    def locked(self):
+        raise OperationalError("SELECT ...", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(Registry, "champion", locked)
+    with pytest.raises(ModelLoadError, match=r"could not be read \(OperationalError\)"):
+        _champion(fresh_registry)()

@@ -121,3 +121,30 @@ def test_contract_error_survives_pickling_without_the_frame(frame):
     assert isinstance(copy, DataContractError)
     assert copy.failures == caught.value.failures
     assert str(copy) == str(caught.value)
+
+
+def test_a_value_pandas_cannot_read_is_reported_by_column_name(frame, tmp_path):
+    path = save_csv(frame.head(5), tmp_path / "customers.csv")
+    text = path.read_text().splitlines()
+    text[1] = text[1].replace(",False,", ",maybe,").replace(",True,", ",maybe,")
+    path.write_text("\n".join(text) + "\n")
+    with pytest.raises(DataContractError) as caught:
+        load_csv(path)
+    assert caught.value.failures == [("senior", "cannot be read as bool", None, 1)]
+
+
+def test_other_read_errors_pass_through_unchanged(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text('customer_id\n"unterminated\n')
+    with pytest.raises(ValueError, match="EOF") as caught:
+        load_csv(path)
+    assert not isinstance(caught.value, DataContractError)
+
+
+def test_a_column_of_the_wrong_type_reports_only_its_type(frame):
+    bad = frame.head(3).astype({"tenure_months": object})
+    bad.loc[bad.index[0], "tenure_months"] = "abc"
+    with pytest.raises(DataContractError) as caught:
+        validate(bad)
+    rules = [rule for column, rule, *_ in caught.value.failures]
+    assert rules == ["dtype('int64')"]
