@@ -228,6 +228,7 @@ class _Metrics:
     predictions: Counter
     probability: Histogram
     model_info: Gauge
+    load_failures: Counter
 
 
 def _metrics() -> _Metrics:
@@ -252,6 +253,11 @@ def _metrics() -> _Metrics:
             registry=registry,
         ),
         Gauge("churn_model_info", "The loaded model.", ["version"], registry=registry),
+        Counter(
+            "churn_model_load_failures",
+            "Model loads that failed; the service kept the model it had.",
+            registry=registry,
+        ),
     )
 
 
@@ -288,9 +294,15 @@ class ModelHolder:
         reason: Why the last load failed, or None after a success.
     """
 
-    def __init__(self, loader: Loader, on_swap: Callable[[LoadedModel], None]) -> None:
+    def __init__(
+        self,
+        loader: Loader,
+        on_swap: Callable[[LoadedModel], None],
+        on_failure: Callable[[], None] = lambda: None,
+    ) -> None:
         self._loader = loader
         self._on_swap = on_swap
+        self._on_failure = on_failure
         self._lock = threading.Lock()  # one load at a time; predictions never wait
         self.loaded: LoadedModel | None = None
         self.reason: str | None = "model not loaded yet"
@@ -310,6 +322,7 @@ class ModelHolder:
             except Exception as exc:  # whatever the loader raises, the app stays up
                 self.reason = _reason(exc)
                 logger.warning("event=model_load_failed reason=%r", self.reason)
+                self._on_failure()
                 raise ModelLoadError(self.reason) from exc
             # The new model is complete before this one assignment publishes it;
             # requests already running keep the reference they took.
@@ -360,9 +373,11 @@ def _admin(request: Request) -> None:
     token: str | None = request.app.state.admin_token
     if token is None:
         raise HTTPException(403, f"admin routes are off: set {ADMIN_TOKEN_ENV}")
-    given = request.headers.get("authorization", "").encode()
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # The scheme is case-insensitive (RFC 9110, section 11.1); the token is not.
     # compare_digest takes as long for a near miss as for a wild guess.
-    if not secrets.compare_digest(given, f"Bearer {token}".encode()):
+    matches = secrets.compare_digest(given.encode(), token.encode())
+    if scheme.lower() != "bearer" or not matches:
         raise HTTPException(
             401,
             "send the admin token as 'Authorization: Bearer <token>'",
@@ -677,7 +692,9 @@ def create_app(
         app.state.metrics.model_info.clear()
         app.state.metrics.model_info.labels(loaded.version).set(1)
 
-    app.state.model_holder = ModelHolder(loader, on_swap)
+    app.state.model_holder = ModelHolder(
+        loader, on_swap, on_failure=app.state.metrics.load_failures.inc
+    )
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_middleware(_BodyLimit, max_bytes=max_body_bytes, deadline_s=body_deadline_s)
     app.add_middleware(_Observe)  # added last, so outermost: it counts 408 and 413

@@ -551,6 +551,22 @@ def test_a_failed_reload_keeps_serving_the_old_model(
         assert client.post("/predict", json=rows[0]).json()["model_version"] == "1"
         text = client.get("/metrics").text
     assert metric(text, "churn_model_info", version="1") == 1
+    assert metric(text, "churn_model_load_failures_total") == 1
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_the_bearer_scheme_is_case_insensitive_and_the_token_is_not(
+    model: Pipeline, scheme: str
+) -> None:
+    with TestClient(create_app(Versions(model), TOKEN)) as client:
+        right = client.post(
+            "/admin/reload", headers={"Authorization": f"{scheme} {TOKEN}"}
+        )
+        shouted = client.post(
+            "/admin/reload", headers={"Authorization": f"{scheme} {TOKEN.upper()}"}
+        )
+    assert right.status_code == 200
+    assert shouted.status_code == 401
 
 
 def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
