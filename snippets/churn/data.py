@@ -58,7 +58,9 @@ FEATURE_COLUMNS = {
     "internet_service": pa.Column(str, pa.Check.isin(INTERNET_SERVICES)),
     "region": pa.Column(str, pa.Check.isin(REGIONS)),
 }
-ID_COLUMN = pa.Column(str, pa.Check.str_matches(r"^C\d{7}$"), unique=True)
+# [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits.
+ID_PATTERN = r"^C[0-9]{7}$"
+ID_COLUMN = pa.Column(str, pa.Check.str_matches(ID_PATTERN), unique=True)
 TARGET_COLUMN = pa.Column(int, pa.Check.isin([0, 1]))
 
 TRAINING_SCHEMA = pa.DataFrameSchema(

@@ -57,14 +57,21 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sklearn.pipeline import Pipeline
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churn.artifacts import load_model
-from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS, generate
+from churn.data import (
+    CONTRACTS,
+    ID_PATTERN,
+    INTERNET_SERVICES,
+    PAYMENT_METHODS,
+    REGIONS,
+    generate,
+)
 from churn.features import FEATURES
 from churn.microbatch import MicroBatcher
 from churn.scorer import TREES_UP_TO, RowScorer, check_parity
@@ -142,6 +149,17 @@ def file_loader(
 
 
 # --8<-- [start:schema]
+def _whole_float(value: object) -> object:
+    """84.0 as 84: JSON Schema's ``integer`` includes numbers with no fraction."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Strict otherwise: a string, a bool or 84.5 is still refused.
+WholeNumber = Annotated[int, BeforeValidator(_whole_float)]
+
+
 class Customer(BaseModel):
     """One customer to score: the features of the data contract, with its rules."""
 
@@ -169,11 +187,13 @@ class Customer(BaseModel):
     )
 
     customer_id: str | None = Field(
-        None, pattern=r"^C\d{7}$", description="Optional ID, echoed in the response."
+        None, pattern=ID_PATTERN, description="Optional ID, echoed in the response."
     )
-    tenure_months: int = Field(ge=0, le=120, description="Months as a customer.")
+    tenure_months: WholeNumber = Field(
+        ge=0, le=120, description="Months as a customer."
+    )
     monthly_charges: float = Field(ge=0.0, le=500.0, description="Monthly bill.")
-    support_calls: int = Field(ge=0, le=100, description="Calls to support.")
+    support_calls: WholeNumber = Field(ge=0, le=100, description="Calls to support.")
     senior: bool = Field(description="Whether the customer is a senior citizen.")
     contract: Literal[CONTRACTS] = Field(description="Contract length.")
     payment_method: Literal[PAYMENT_METHODS] = Field(description="How they pay.")
@@ -269,6 +289,7 @@ UNAVAILABLE: dict[int | str, dict[str, object]] = {
     503: {"description": "No model is loaded; the body says why."}
 }
 BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The body cannot be parsed, e.g. JSON nested too deeply."},
     408: {"description": "The body did not arrive within the service's deadline."},
     413: {"description": "The body is larger than the service accepts."},
 }

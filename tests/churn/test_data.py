@@ -148,3 +148,10 @@ def test_a_column_of_the_wrong_type_reports_only_its_type(frame):
         validate(bad)
     rules = [rule for column, rule, *_ in caught.value.failures]
     assert rules == ["dtype('int64')"]
+
+
+def test_the_contract_takes_ascii_digits_only_in_ids(frame):
+    bad = frame.head(2).copy()
+    bad.loc[bad.index[0], "customer_id"] = "C\u0660\u0661\u0662\u0663\u0664\u0665\u0666"
+    with pytest.raises(DataContractError, match="customer_id"):
+        validate(bad)

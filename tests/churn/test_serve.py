@@ -675,3 +675,40 @@ def test_fastapis_own_pages_are_counted_under_their_route(client: TestClient) ->
     metrics = client.get("/metrics").text
     assert 'route="/docs",status="200"' in metrics
     assert 'route="unmatched",status="404"' in metrics
+
+
+def test_a_whole_number_written_as_a_float_is_an_integer(
+    client: TestClient, rows: list[dict[str, Any]]
+) -> None:
+    """JSON Schema's ``integer``, which the OpenAPI publishes, includes 84.0."""
+    as_float = rows[0] | {"tenure_months": float(rows[0]["tenure_months"])}
+    assert client.post("/predict", json=as_float).status_code == 200
+    for wrong in (84.5, True, "84"):
+        response = client.post("/predict", json=rows[0] | {"tenure_months": wrong})
+        assert response.status_code == 422, wrong
+        assert response.json()["detail"][0]["loc"] == ["body", "tenure_months"]
+
+
+@pytest.mark.parametrize(
+    "digits",
+    [
+        "\u0660\u0661\u0662\u0663\u0664\u0665\u0666",
+        "\uff10\uff11\uff12\uff13\uff14\uff15\uff16",
+    ],
+    ids=["arabic", "full-width"],
+)
+def test_a_customer_id_takes_ascii_digits_only(
+    client: TestClient, rows: list[dict[str, Any]], digits: str
+) -> None:
+    response = client.post("/predict", json=rows[0] | {"customer_id": f"C{digits}"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "string_pattern_mismatch"
+
+
+def test_a_body_nested_too_deeply_gets_the_documented_400(client: TestClient) -> None:
+    response = client.post(
+        "/predict", content=b"[" * 100_000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    documented = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    assert "400" in documented["responses"]
