@@ -7,10 +7,16 @@ rather than each training their own.
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import uvicorn
 from sklearn.pipeline import Pipeline
 
 from churn.artifacts import save_model
@@ -81,3 +87,24 @@ def fresh_registry(_empty_registry: Path, tmp_path: Path) -> Path:
     root = tmp_path / "registry"
     shutil.copytree(_empty_registry, root)
     return root
+
+
+@contextmanager
+def on_loopback(app: Any) -> Iterator[int]:
+    """Serve an ASGI app with a real uvicorn on a free loopback port; stop it after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                pytest.fail("uvicorn did not start")
+            threading.Event().wait(0.05)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

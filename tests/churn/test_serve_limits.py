@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sklearn.pipeline import Pipeline
 
 from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
 from churn.serve import MAX_BODY_BYTES, LoadedModel, _BodyLimit, create_app
+from tests.churn.conftest import on_loopback
 
 OVER = f"the request body is larger than {MAX_BODY_BYTES:,} bytes"
 
@@ -152,21 +151,8 @@ def test_a_body_that_arrives_in_pieces_in_time_is_scored(model: Pipeline) -> Non
 @pytest.fixture
 def live(model: Pipeline) -> Iterator[int]:
     """The app under a real uvicorn on a free loopback port, with a 0.5 s deadline."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(lambda: served(model), body_deadline_s=0.5)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        threading.Event().wait(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=30)
+    with on_loopback(create_app(lambda: served(model), body_deadline_s=0.5)) as port:
+        yield port
 
 
 def raw_request(port: int, head: bytes, body: bytes) -> bytes:
