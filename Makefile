@@ -56,7 +56,7 @@ format: env ## Format snippets/, tests/ and benchmarks/ with ruff
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
-update-examples: env ## Rewrite `#>` outputs, stored notebook outputs and install boxes from fresh runs
+update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install boxes and "last verified" versions
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
 	$(RUN) python -m tools.install_lines
 
