@@ -115,6 +115,10 @@ class Features(BaseModel):
     x: float
 
 
+# What an orchestrator and Prometheus call: refusing them would fail a healthy pod.
+EXEMPT = frozenset({"/health", "/ready", "/metrics"})
+
+
 def client_of(request: Request) -> str:
     """Who is asking: the API key if the request has one, else its address."""
     key = request.headers.get("x-api-key")
@@ -141,6 +145,8 @@ def create_app(
 
     @app.middleware("http")
     async def limit(request: Request, call_next: Callable) -> Response:
+        if request.url.path in EXEMPT:
+            return await call_next(request)
         # One event loop runs every request, so no two touch a bucket at once.
         wait = limiter.wait(client_of(request), clock())
         if wait:
@@ -148,6 +154,11 @@ def create_app(
             headers = {"Retry-After": str(math.ceil(wait))}  # whole seconds, RFC 9110
             return JSONResponse({"detail": detail}, 429, headers=headers)
         return await call_next(request)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        """Liveness: never rate limited (`EXEMPT`)."""
+        return {"status": "ok"}
 
     @app.post("/score", responses={429: {"description": "Over the rate limit."}})
     async def score(features: Features) -> dict[str, float]:

@@ -97,3 +97,10 @@ def test_the_limit_is_in_the_openapi_document() -> None:
     with TestClient(create_app(rate=1, burst=1)) as client:
         document = client.get("/openapi.json").json()
     assert "429" in document["paths"]["/score"]["post"]["responses"]
+
+
+def test_the_probes_are_never_limited() -> None:
+    with TestClient(create_app(rate=1, burst=1, clock=Clock())) as client:
+        assert client.post("/score", json={"x": 0.1}).status_code == 200
+        assert client.post("/score", json={"x": 0.1}).status_code == 429
+        assert [client.get("/health").status_code for _ in range(5)] == [200] * 5
