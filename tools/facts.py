@@ -68,10 +68,23 @@ def _manifest(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def _find(path: Path, pattern: str, what: str) -> str:
+    """The first group of ``pattern`` in a file, ``^`` and ``$`` per line."""
+    found = re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE)
+    if found is None:
+        raise LookupError(f"no {what} in {path.name}")
+    return found[1]
+
+
+def _container() -> dict[str, Any]:
+    """The one container of the service's Deployment."""
+    (container,) = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["containers"]
+    return container
+
+
 def _resources(kind: str, resource: str) -> str:
     """A request or limit of the service container, as the manifest writes it."""
-    (container,) = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["containers"]
-    return str(container["resources"][kind][resource])
+    return str(_container()["resources"][kind][resource])
 
 
 def cpu(quantity: str) -> str:
@@ -142,8 +155,7 @@ def _latency_objective() -> str:
 
 def _probe(kind: str) -> str:
     """A probe's timing, as ship.md's table words it, from the container spec."""
-    (container,) = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["containers"]
-    probe = container[f"{kind}Probe"]
+    probe = _container()[f"{kind}Probe"]
     period, failures = probe["periodSeconds"], probe["failureThreshold"]
     if kind == "startup":
         total = period * failures / 60
@@ -196,11 +208,9 @@ def _http_rate() -> str:
 
 def _http_cpu_ms() -> str:
     """CPU time per request over HTTP: the machine's cores over the rate they served."""
-    found = re.search(r"on (\d+) CPU cores", PERFORMANCE.read_text(encoding="utf-8"))
-    if found is None:
-        raise LookupError(f"no core count in {PERFORMANCE.name}")
+    cores = int(_find(PERFORMANCE, r"on (\d+) CPU cores", "core count"))
     rate = _benchmark_cell("HTTP `POST /predict`", -2)
-    return f"{rounded(int(found[1]) * 1000 / rate, digits=1)} ms"
+    return f"{rounded(cores * 1000 / rate, digits=1)} ms"
 
 
 def _pipeline_ms() -> str:
@@ -220,26 +230,18 @@ def _kept_in_context() -> str:
 
 def _exit_code(name: str) -> str:
     """An exit code the churn command documents, from its constant in churn.cli."""
-    found = re.search(rf"^{name} = (\d+)", CLI.read_text(), re.MULTILINE)
-    if found is None:
-        raise LookupError(f"no exit code {name} in {CLI.name}")
-    return found[1]
+    return _find(CLI, rf"^{name} = (\d+)", f"exit code {name}")
 
 
 def _property_examples() -> str:
     """How many generated inputs each property test of the service runs."""
-    found = re.search(r"max_examples=(\d+)", PROPERTIES.read_text())
-    if found is None:
-        raise LookupError(f"no max_examples in {PROPERTIES.name}")
-    return f"{int(found[1]):,}"
+    examples = _find(PROPERTIES, r"max_examples=(\d+)", "max_examples")
+    return f"{int(examples):,}"
 
 
 def _uv_version() -> str:
     """The uv the Makefile bootstraps and the workflows pin."""
-    found = re.search(r"^UV_VERSION := (\S+)$", MAKEFILE.read_text(), re.MULTILINE)
-    if found is None:
-        raise LookupError("no UV_VERSION in the Makefile")
-    return found[1]
+    return _find(MAKEFILE, r"^UV_VERSION := (\S+)$", "UV_VERSION")
 
 
 def _max_batch() -> str:

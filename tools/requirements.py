@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 from importlib.metadata import packages_distributions
 
@@ -54,17 +54,25 @@ def imported_modules(code: str) -> set[str]:
     return names
 
 
-def requirements(code: str, lock: Lock) -> list[Requirement]:
+def requirements(
+    code: str, lock: Lock, local: Collection[str] = ()
+) -> list[Requirement]:
     """The distributions (with extras) that the code's imports need, sorted.
 
+    Args:
+        code: Python source.
+        lock: Where each distribution's version comes from.
+        local: Top-level names of the guide's own code to leave out, e.g. ``tests``
+            in a test file a page shows an excerpt of.
+
     Raises:
-        UnknownImport: If an import is neither standard library nor locked.
+        UnknownImport: If an import is neither standard library, local nor locked.
     """
     providers = _providers()
     extras: dict[str, set[str]] = {}
     for module in imported_modules(code):
         top = module.partition(".")[0]
-        if top in sys.stdlib_module_names or top == "__future__":
+        if top in sys.stdlib_module_names or top == "__future__" or top in local:
             continue
         name = PROJECT if top == "churn" else _locked_provider(top, providers, lock)
         if name is None:
@@ -83,11 +91,6 @@ def requirements(code: str, lock: Lock) -> list[Requirement]:
 def _providers() -> dict[str, list[str]]:
     """Which distributions provide each top-level module: slow to read, read once."""
     return packages_distributions()
-
-
-def distribution_of(top: str, lock: Lock) -> str | None:
-    """The locked distribution that provides the top-level module ``top``, if any."""
-    return _locked_provider(top, _providers(), lock)
 
 
 def _locked_provider(

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from tools.lock import Lock
 from tools.pages import Page, source_of
-from tools.requirements import PROJECT, distribution_of, imported_modules
+from tools.requirements import PROJECT, requirements
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "verified_with"
@@ -59,19 +58,11 @@ def libraries(code: str, lock: Lock) -> list[str]:
     """Each distribution the code imports, with its locked version, sorted by name.
 
     Raises:
-        LookupError: If an import is neither standard library, the guide's own
+        UnknownImport: If an import is neither standard library, the guide's own
             code, nor provided by a locked distribution.
     """
-    names: set[str] = set()
-    for module in imported_modules(code):
-        top = module.partition(".")[0]
-        if top in sys.stdlib_module_names or top in LOCAL or top == "__future__":
-            continue
-        name = PROJECT if top == "churn" else distribution_of(top, lock)
-        if name is None:
-            raise LookupError(f"import {top}: no package in uv.lock provides it")
-        names.add(name)
-    found = [f"{n} {lock.version(n)}" for n in sorted(names - {PROJECT})]
+    names = [req.name for req in requirements(code, lock, local=LOCAL)]
+    found = [f"{name} {lock.version(name)}" for name in names if name != PROJECT]
     return found + ([THE_PROJECT] if PROJECT in names else [])
 
 

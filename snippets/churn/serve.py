@@ -610,8 +610,8 @@ def _record(scope: Scope, status: str, request_id: str, elapsed: float) -> None:
 
 
 # --8<-- [start:body-limit]
-# The largest valid batch is about 0.3 MB (tests/churn/test_serve_limits.py builds
-# it); at least twice that leaves room for whitespace and still refuses 50 MB unread.
+# At least twice the largest valid batch (tests/churn/test_serve_limits.py builds it
+# and checks): room for whitespace, and still far below a 50 MB body, refused unread.
 MAX_BODY_BYTES = 1024 * 1024
 BODY_DEADLINE_S = 5.0  # a client that cannot send 1 MiB in 5 s is stalled, not slow
 
