@@ -2,12 +2,15 @@
 
 One run measures, on this machine:
 
-1. The floor: one record scored in-process the way the service scores it (the fast
-   path, `churn.scorer.RowScorer`), eight records in one call (a micro-batch), and,
-   for comparison, the pipeline's ``predict_proba`` on a 1-row DataFrame.
-2. ``POST /predict`` over HTTP at a fixed concurrency: ``python -m churn serve``
-   (uvicorn, one process) on a loopback port, loaded by `benchmarks.load_client`
-   in another process, so the client does not share the server's GIL.
+1. The floor: one record scored in-process the way the service scores it (the
+   ONNX export in ONNX Runtime, `churn.runtime.OnnxScorer`), eight records in one
+   call (a micro-batch), and, for comparison, the pipeline's ``predict_proba`` on
+   a 1-row DataFrame.
+2. ``POST /predict`` over HTTP at a fixed concurrency: ``python -m churn serve
+   --registry`` (uvicorn, one process) serving the champion of a registry the
+   training pipeline filled, on a loopback port, loaded by
+   `benchmarks.load_client` in another process, so the client does not share the
+   server's GIL.
 3. Batch scoring throughput: `churn.batch.score_frame` on pandas and
    `churn.batch.score_dask` on a local cluster of worker processes, same rows.
 
@@ -46,13 +49,14 @@ from distributed import Client, LocalCluster, wait
 from sklearn.pipeline import Pipeline
 
 from benchmarks.latency import LatencySummary, ratio, summarize
-from churn.artifacts import load_model, save_model
 from churn.batch import score_dask, score_frame
 from churn.config import Config
 from churn.data import ID, TARGET, generate
+from churn.export import TOLERANCE
 from churn.features import FEATURES
-from churn.scorer import RowScorer
-from churn.train import train
+from churn.pipeline import run as run_pipeline
+from churn.registry import Registry
+from churn.runtime import OnnxScorer, load_onnx
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -184,17 +188,19 @@ def records(frame: pd.DataFrame, n: int = 100) -> list[dict[str, Any]]:
 
 # --8<-- [start:floor]
 def in_process(
-    model: Pipeline, customers: Sequence[dict[str, Any]], settings: Settings
+    model: Pipeline,
+    scorer: OnnxScorer,
+    customers: Sequence[dict[str, Any]],
+    settings: Settings,
 ) -> tuple[LatencySummary, LatencySummary, LatencySummary]:
     """Time records scored in-process, the service's way and the notebook's way.
 
     Returns:
-        Summaries of the fast path on one record (the floor no HTTP server can
-        beat), of the fast path on eight records in one call (what a micro-batch
-        costs at concurrency 8), and of the pipeline's ``predict_proba`` on a 1-row
+        Summaries of ONNX Runtime on one record (the floor no HTTP server can
+        beat), on eight records in one call (what a micro-batch costs at
+        concurrency 8), and of the pipeline's ``predict_proba`` on a 1-row
         DataFrame (how a notebook scores one record).
     """
-    scorer = RowScorer.from_pipeline(model)
     rows = [{name: customer[name] for name in FEATURES} for customer in customers]
     eights = [rows[i : i + 8] for i in range(0, len(rows) - 7, 8)]
 
@@ -264,17 +270,15 @@ def stop(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
 
 
 @contextmanager
-def running_service(
-    model_file: Path, sha256: str, log: IO[bytes]
-) -> Iterator[tuple[str, float]]:
-    """Run ``python -m churn serve`` on a free loopback port until the block ends.
+def running_service(registry: Path, log: IO[bytes]) -> Iterator[tuple[str, float]]:
+    """Run ``python -m churn serve`` on a registry's champion until the block ends.
 
     Yields:
         The base URL and the seconds the service took to become ready.
     """
     port = free_port()
-    command = [sys.executable, "-m", "churn", "serve", "--model", str(model_file)]
-    command += ["--sha256", sha256, "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "churn", "serve", "--registry", str(registry)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     began = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -449,23 +453,36 @@ def batch(model: Pipeline, rows: pd.DataFrame, settings: Settings) -> BatchResul
 
 
 def run(settings: Settings | None = None) -> ServiceReport:
-    """Train and save a model, then measure in-process, HTTP and batch scoring."""
+    """Train and register a champion, then measure in-process, HTTP and batch scoring.
+
+    Raises:
+        RuntimeError: If the gate refused the model or it has no ONNX export.
+    """
     settings = settings or Settings()
     _say(f"training on {settings.train_rows:,} rows")
     frame = generate(settings.train_rows, settings.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        model_file = Path(tmp) / "model.skops"
-        sha256 = save_model(train(frame, Config()), model_file)
-        model = load_model(model_file, sha256)  # the very bytes the service loads
+        registry = Registry(Path(tmp) / "registry")
+        outcome = run_pipeline(frame, Config(), registry)
+        if outcome.version is None:
+            raise RuntimeError(f"the gate refused the model: {outcome.decision}")
+        registry.promote(outcome.version)
+        ref = registry.get(outcome.version)
+        if ref.onnx_path is None or ref.onnx_sha256 is None:
+            raise RuntimeError(
+                f"the champion cannot be served by ONNX: {ref.onnx_note}"
+            )
+        model = registry.load(ref)  # the very files the service loads
+        scorer = load_onnx(ref.onnx_path, ref.onnx_sha256)
         customers = records(frame)
         payloads = Path(tmp) / "payloads.json"
         payloads.write_text(json.dumps(customers), encoding="utf-8")
         _say(f"in-process: {settings.repeats:,} single records")
-        floor, micro_batch, pipeline = in_process(model, customers, settings)
+        floor, micro_batch, pipeline = in_process(model, scorer, customers, settings)
         _say(f"HTTP: {settings.requests:,} requests, {settings.concurrency} at once")
         with (
             (Path(tmp) / "service.log").open("wb") as log,
-            running_service(model_file, sha256, log) as (url, startup_s),
+            running_service(registry.root, log) as (url, startup_s),
         ):
             http = http_result(http_load(url, payloads, settings), startup_s)
     _say(f"batch: {settings.batch_rows:,} rows, pandas then Dask")
@@ -504,9 +521,9 @@ def latency_table(report: ServiceReport) -> str:
         "| single record | samples | p50 (ms) | p95 (ms) | p99 (ms) | requests/s "
         "| errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
-        _latency_row("in-process: fast path, 1 record (the floor)", report.floor),
+        _latency_row("in-process: ONNX Runtime, 1 record (the floor)", report.floor),
         _latency_row(
-            "in-process: fast path, 8 records in one call", report.micro_batch
+            "in-process: ONNX Runtime, 8 records in one call", report.micro_batch
         ),
         _latency_row(
             "in-process: pipeline `predict_proba`, 1-row DataFrame", report.pipeline
@@ -549,9 +566,9 @@ def markdown(report: ServiceReport) -> str:
     return "\n\n".join(
         [
             latency_table(report),
-            f"The fast path scores one record x{fast:.1f} faster than the pipeline "
-            "(p50), with the same result to the last bit "
-            "(`churn.scorer.check_parity`).",
+            f"ONNX Runtime scores one record x{fast:.1f} faster than the pipeline "
+            f"(p50), every probability within {TOLERANCE:g} of the pipeline's "
+            "(proven at registration: `churn.export.check_parity`).",
             f"HTTP over in-process: p50 x{p50:.1f}, p99 x{p99:.1f}. Latency is "
             "measured by the client, from sending a request to reading its answer; "
             f"{http.completed:,} of {http.requested:,} requests completed.",
@@ -579,7 +596,10 @@ def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
 
 def machine() -> Machine:
     """Describe this machine and the versions that matter for the numbers."""
-    names = ["scikit-learn", "pandas", "fastapi", "uvicorn", "dask", "distributed"]
+    names = [
+        *("scikit-learn", "onnxruntime", "pandas", "fastapi", "uvicorn"),
+        *("dask", "distributed"),
+    ]
     return Machine(
         cores=os.cpu_count() or 0,
         cpu=cpu_model(),

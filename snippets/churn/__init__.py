@@ -10,7 +10,8 @@ One module per responsibility, so you find each concern by its file name:
 - `evaluate`: metrics overall and per data slice, and the promotion gate.
 - `registry`: MLflow tracking and model registry on a local SQLite file.
 - `serve`: the FastAPI service.
-- `scorer`, `trees`: the service's fast path, checked against the pipeline on load.
+- `export`: the ONNX export made at registration, proven against the pipeline.
+- `runtime`: scoring at serving time, through ONNX Runtime or the pipeline.
 - `microbatch`: concurrent requests scored together in one model call.
 - `batch`: scoring many rows with pandas or Dask.
 - `monitor`: data drift, prediction drift and data quality on served traffic.

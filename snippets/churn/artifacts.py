@@ -12,9 +12,10 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import skops.io as sio
-from sklearn.pipeline import Pipeline
+if TYPE_CHECKING:  # skops and scikit-learn load only when a model file does
+    from sklearn.pipeline import Pipeline
 
 # The only types, beyond skops' defaults, that a churn model may contain.
 TRUSTED_TYPES = [
@@ -68,8 +69,30 @@ def _canonical(archive: bytes) -> bytes:
 
 
 # --8<-- [start:save-load]
+def read_verified(path: str | Path, expected_sha256: str) -> bytes:
+    """Return a file's bytes only if their SHA-256 is the recorded one.
+
+    The bytes checked are the bytes returned, so the file cannot change between
+    the check and the load.
+
+    Raises:
+        ArtifactError: If the file's hash differs.
+        FileNotFoundError: If there is no file at path.
+    """
+    data = Path(path).read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected_sha256:
+        raise ArtifactError(
+            f"{path}: SHA-256 is {actual[:12]}..., expected {expected_sha256[:12]}...;"
+            " refusing to load a file that is not the recorded artifact"
+        )
+    return data
+
+
 def save_model(model: Pipeline, path: str | Path) -> str:
     """Write a model with skops in canonical form and return the file's SHA-256."""
+    import skops.io as sio
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_canonical(sio.dumps(model)))
@@ -90,13 +113,9 @@ def load_model(path: str | Path, expected_sha256: str) -> Pipeline:
         ArtifactError: If the file's hash differs or it holds an untrusted type.
         FileNotFoundError: If there is no file at path.
     """
-    data = Path(path).read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != expected_sha256:
-        raise ArtifactError(
-            f"{path}: SHA-256 is {actual[:12]}..., expected {expected_sha256[:12]}...;"
-            " refusing to load a file that is not the recorded artifact"
-        )
+    import skops.io as sio
+
+    data = read_verified(path, expected_sha256)
     untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if untrusted:
         raise ArtifactError(f"{path}: refusing untrusted types {untrusted}")

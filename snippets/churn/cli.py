@@ -53,16 +53,27 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _registry(args: argparse.Namespace) -> Registry:
-    from churn.registry import Registry
+    """Open the registry a command names; only `train --create-registry` starts one."""
+    from churn.registry import Registry, RegistryError
 
-    return Registry(args.registry)
+    create = getattr(args, "create_registry", False)
+    try:
+        return Registry(args.registry, create=create)
+    except RegistryError as error:
+        missing = not (args.registry / "mlflow.db").exists()
+        if args.command == "train" and missing:
+            raise RegistryError(
+                f"{error}; pass --create-registry to start one"
+            ) from None
+        raise
 
 
 # --8<-- [start:train]
 def _train(args: argparse.Namespace) -> int:
     from churn.pipeline import run
 
-    outcome = run(load_csv(args.data), _config(args), _registry(args))
+    registry = _registry(args)  # before training: a wrong path fails in a second
+    outcome = run(load_csv(args.data), _config(args), registry)
     print(f"run {outcome.run_id}: AUC {outcome.candidate.auc:.4f}")
     for name, auc in outcome.candidate.slice_auc.items():
         print(f"  {name}: AUC {auc:.4f}")
@@ -108,15 +119,12 @@ def _champion(root: Path) -> Loader:
     load reads. Nothing is created where the database is missing.
     """
     from churn.registry import Registry, RegistryError
+    from churn.runtime import Scorer, load_onnx, load_pipeline
     from churn.serve import LoadedModel, ModelLoadError
 
-    database = root / "mlflow.db"
-
     def load() -> LoadedModel:
-        if not database.is_file():
-            raise ModelLoadError(f"no registry database at {database}")
         try:
-            registry = Registry(root)
+            registry = Registry(root, create=False)
             ref = registry.champion()
         except RegistryError as error:  # it already says which registry, and why
             raise ModelLoadError(str(error)) from error
@@ -127,10 +135,12 @@ def _champion(root: Path) -> Loader:
             ) from error
         if ref is None:
             raise ModelLoadError(f"no champion in the registry at {registry.root}")
-        model = registry.load(ref)
-        return LoadedModel(
-            model, ref.name, str(ref.version), ref.alias, ref.sha256, ref.data_hash
-        )
+        if ref.onnx_path is not None and ref.onnx_sha256 is not None:
+            scorer: Scorer = load_onnx(ref.onnx_path, ref.onnx_sha256)
+        else:  # no proven export: the pipeline itself, slower and never wrong
+            scorer = load_pipeline(ref.path, ref.sha256)
+        identity = (ref.name, str(ref.version), ref.alias, ref.sha256, ref.data_hash)
+        return LoadedModel(scorer, *identity, runtime_note=ref.onnx_note)
 
     return load
 
@@ -229,6 +239,11 @@ def _parser() -> argparse.ArgumentParser:
     train = command("train", _train, "Train, gate and register a candidate model.")
     train.add_argument("--data", type=Path, required=True, help="labelled CSV")
     train.add_argument("--config", type=Path, help="TOML settings (default: built in)")
+    train.add_argument(
+        "--create-registry",
+        action="store_true",
+        help="start a new registry if --registry has none (default: refuse)",
+    )
 
     promote = command("promote", _promote, "Make a version the champion.")
     promote.add_argument("--version", type=int, help="default: the challenger")

@@ -7,8 +7,10 @@ the service cannot compute features differently.
 
 from __future__ import annotations
 
-from sklearn.compose import ColumnTransformer
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the service needs only the names below, not scikit-learn
+    from sklearn.compose import ColumnTransformer
 
 NUMERIC_FEATURES = ["tenure_months", "monthly_charges", "support_calls"]
 CATEGORICAL_FEATURES = ["contract", "payment_method", "internet_service", "region"]
@@ -23,6 +25,9 @@ def build_preprocessor() -> ColumnTransformer:
     never leak into the model. Categories unseen in training encode as all zeros
     instead of failing a live request.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     return ColumnTransformer(
         [
             ("numeric", StandardScaler(), NUMERIC_FEATURES),

@@ -17,6 +17,7 @@ from churn.artifacts import save_model
 from churn.config import Config
 from churn.data import data_hash, validate
 from churn.evaluate import Evaluation, GateDecision, evaluate, gate
+from churn.export import export
 from churn.registry import Registry
 from churn.train import split, train
 
@@ -67,8 +68,13 @@ def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
     if current is not None:  # judge both models on the same rows
         champion = evaluate(registry.load(current), held_out, slices)
     decision = gate(candidate, champion, config.gate)
+    exported = export(model, held_out)  # the file the service runs, proven here
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.skops"
+        onnx_path = None
+        if exported.data is not None:
+            onnx_path = Path(folder) / "model.onnx"
+            onnx_path.write_bytes(exported.data)
         run_id = registry.log_run(
             path,
             save_model(model, path),
@@ -76,7 +82,9 @@ def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
             metrics=candidate.to_metrics(),
             data_hash=data_hash(frame),
             tags={"gate": "passed" if decision.promote else "refused"}
-            | {f"gate.reason.{i}": r for i, r in enumerate(decision.reasons)},
+            | {f"gate.reason.{i}": r for i, r in enumerate(decision.reasons)}
+            | exported.tags(),
+            onnx_path=onnx_path,
         )
     version = None
     if decision.promote:

@@ -50,6 +50,8 @@ CHALLENGER = "challenger"
 HISTORY_TAG = "champion_history"  # registered-model tag: earlier champions, in order
 ARTIFACT_DIR = "model"
 VERSION_TAGS = ("sha256", "data_hash", "model_file")  # copied from run to version
+ONNX_TAG_PREFIX = "onnx_"  # the ONNX file, its hash and its proof: copied too
+NO_EXPORT = "no ONNX export was recorded"  # a version registered without one
 PACKAGES = ("scikit-learn", "pandas", "skops")
 
 
@@ -77,6 +79,10 @@ class ModelRef:
         data_hash: The hash of the data it was trained on.
         path: A local copy of the model file.
         metrics: The metrics logged with its run.
+        onnx_path: A local copy of its ONNX export, or None without one.
+        onnx_sha256: The ONNX file's hash, recorded with its parity proof.
+        onnx_note: The proof (rows, largest difference, tolerance), or why
+            there is no export.
     """
 
     name: str
@@ -87,6 +93,9 @@ class ModelRef:
     data_hash: str
     path: Path
     metrics: dict[str, float] = field(default_factory=dict)
+    onnx_path: Path | None = None
+    onnx_sha256: str | None = None
+    onnx_note: str = NO_EXPORT
 
 
 def environment() -> dict[str, str]:
@@ -99,16 +108,23 @@ class Registry:
     """Runs and model versions of one model, stored under one folder.
 
     Args:
-        root: The folder holding ``mlflow.db`` and ``artifacts/``; created if absent.
+        root: The folder holding ``mlflow.db`` and ``artifacts/``.
         model_name: The registered model, and the experiment its runs are logged to.
+        create: Start a new registry at root if it has no ``mlflow.db``. False
+            refuses a missing registry, so a mistyped path is an error instead
+            of a new, empty registry that quietly takes the models.
 
     Attributes:
         client: The underlying `MlflowClient`, for queries this class does not wrap.
     """
 
-    def __init__(self, root: str | Path, model_name: str = "churn") -> None:
+    def __init__(
+        self, root: str | Path, model_name: str = "churn", create: bool = True
+    ) -> None:
         self.root = Path(root).resolve()
         self.model_name = model_name
+        if not create and not (self.root / "mlflow.db").is_file():
+            raise RegistryError(f"no registry at {root}: it has no mlflow.db")
         # URIs go to this client only, not to mlflow's global state, so two
         # registries in one process stay apart.
         uri = f"sqlite:///{self.root / 'mlflow.db'}"
@@ -149,6 +165,7 @@ class Registry:
         metrics: dict[str, float],
         data_hash: str,
         tags: dict[str, str] | None = None,
+        onnx_path: str | Path | None = None,
     ) -> str:
         """Record a training run: settings, scores, data and environment, and the file.
 
@@ -158,14 +175,16 @@ class Registry:
             params: Settings, as `Config.to_params` returns them.
             metrics: Scores, as `Evaluation.to_metrics` returns them.
             data_hash: The hash of the training data (`churn.data.data_hash`).
-            tags: Any further tags; they cannot override the ones set here.
+            tags: Any further tags; they cannot override the ones set here. With
+                an ONNX file, the tags of `churn.export.Export.tags` (its proof).
+            onnx_path: The model's ONNX export, stored next to the model file.
 
         Returns:
             The run's ID.
 
         Raises:
-            ArtifactError: If the file's hash is not ``sha256``.
-            FileNotFoundError: If there is no file at model_path.
+            ArtifactError: If a file's hash is not the one given.
+            FileNotFoundError: If there is no file at model_path or onnx_path.
         """
         model_path = Path(model_path)
         _check_hash(model_path, sha256)
@@ -174,6 +193,10 @@ class Registry:
             "data_hash": data_hash,
             "model_file": f"{ARTIFACT_DIR}/{model_path.name}",
         }
+        if onnx_path is not None:
+            onnx_path = Path(onnx_path)
+            facts["onnx_sha256"] = file_sha256(onnx_path)
+            facts["onnx_file"] = f"{ARTIFACT_DIR}/{onnx_path.name}"
         run = self.client.create_run(
             self._experiment_id, tags=(tags or {}) | facts | environment()
         )
@@ -184,7 +207,9 @@ class Registry:
             metrics=[Metric(key, float(v), now, 0) for key, v in metrics.items()],
             params=[Param(key, str(value)) for key, value in params.items()],
         )
-        self.client.log_artifact(run_id, str(model_path), ARTIFACT_DIR)
+        for path in (model_path, onnx_path):
+            if path is not None:
+                self.client.log_artifact(run_id, str(path), ARTIFACT_DIR)
         self.client.set_terminated(run_id)
         return run_id
 
@@ -206,11 +231,16 @@ class Registry:
             raise RegistryError(
                 f"run {run_id} has no tag(s) {missing}; log runs with Registry.log_run"
             )
+        tags = {
+            tag: value
+            for tag, value in run.data.tags.items()
+            if tag in VERSION_TAGS or tag.startswith(ONNX_TAG_PREFIX)
+        }
         version = self.client.create_model_version(
             self.model_name,
             source=f"{run.info.artifact_uri}/{ARTIFACT_DIR}",
             run_id=run_id,
-            tags={tag: run.data.tags[tag] for tag in VERSION_TAGS},
+            tags=tags,
         )
         return int(version.version)
 
@@ -233,6 +263,7 @@ class Registry:
         found = self._version(version)
         tags = found.tags
         alias = next((a for a in (CHAMPION, CHALLENGER) if a in found.aliases), None)
+        onnx_file = tags.get("onnx_file")
         return ModelRef(
             name=self.model_name,
             version=int(found.version),
@@ -242,6 +273,11 @@ class Registry:
             data_hash=tags["data_hash"],
             path=self._local_file(found.run_id, tags["model_file"]),
             metrics=self.client.get_run(found.run_id).data.metrics,
+            onnx_path=None
+            if onnx_file is None
+            else self._local_file(found.run_id, onnx_file),
+            onnx_sha256=tags.get("onnx_sha256"),
+            onnx_note=_onnx_note(tags),
         )
 
     def _local_file(self, run_id: str, name: str) -> Path:
@@ -333,6 +369,18 @@ class Registry:
             ArtifactError: If the file's hash differs or it holds untrusted types.
         """
         return load_model(ref.path, ref.sha256)
+
+
+def _onnx_note(tags: dict[str, str]) -> str:
+    """Say how a version's ONNX export was proven, or why it has none."""
+    if "onnx_unavailable" in tags:
+        return f"no ONNX export: {tags['onnx_unavailable']}"
+    if "onnx_file" not in tags:
+        return NO_EXPORT
+    return (
+        f"ONNX export proven at registration on {tags['onnx_parity_rows']} rows:"
+        f" max |dp| {tags['onnx_max_abs_diff']} <= {tags['onnx_tolerance']}"
+    )
 
 
 def _history(tags: dict[str, str]) -> list[int]:

@@ -40,12 +40,10 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -58,56 +56,51 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from sklearn.pipeline import Pipeline
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from churn.artifacts import load_model
 from churn.data import (
     CONTRACTS,
     ID_PATTERN,
     INTERNET_SERVICES,
     PAYMENT_METHODS,
     REGIONS,
-    generate,
 )
 from churn.features import FEATURES
 from churn.microbatch import MicroBatcher
-from churn.scorer import TREES_UP_TO, RowScorer, check_parity
+from churn.runtime import Scorer, load_pipeline
 
 logger = logging.getLogger(__name__)
-PROBE_ROWS = 500  # enough rows to meet every category of every feature
+# The most single-record requests one model call answers: a call costs about the
+# same for 1 row as for 32 (measured: benchmarks/service.py).
+MAX_MICRO_BATCH = 32
 ADMIN_TOKEN_ENV = "CHURN_ADMIN_TOKEN"  # `churn serve` reads the admin token from here
 
 
 @dataclass(frozen=True)
 class LoadedModel:
-    """A model together with what identifies it: what `GET /metadata` reports.
+    """A scorer together with what identifies its model: what `GET /metadata` reports.
 
-    Creating one builds the model's fast path (`churn.scorer.RowScorer`) and proves
-    it scores a probe sample exactly as the pipeline does; a model that fails the
-    proof is never served.
+    Attributes:
+        scorer: Computes the probabilities: ONNX Runtime, or the pipeline itself
+            (`churn.runtime`).
+        name: The registered model's name.
+        version: The model's version, reported with every prediction.
+        alias: ``champion``, ``challenger`` or None.
+        sha256: The hash of the model's skops file: which trained model this is.
+        data_hash: The hash of the data it was trained on.
+        runtime_note: How the scorer was proven equal to the pipeline, or why
+            the pipeline itself serves.
     """
 
-    model: Pipeline
+    scorer: Scorer
     name: str
     version: str
     alias: str | None
     sha256: str
     data_hash: str
-    scorer: RowScorer = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        scorer = RowScorer.from_pipeline(self.model)
-        check_parity(scorer, self.model, _probe())
-        object.__setattr__(self, "scorer", scorer)  # frozen: set once, here
-
-
-@cache
-def _probe() -> pd.DataFrame:
-    """Generated customers on which every loaded model's fast path is checked."""
-    return generate(PROBE_ROWS, seed=0)[FEATURES]
+    runtime_note: str = ""
 
 
 Loader = Callable[[], LoadedModel]
@@ -126,6 +119,10 @@ def file_loader(
 ) -> Loader:
     """Return a loader that reads a skops model file, checking its hash on each load.
 
+    A bare model file has no ONNX export and no parity proof, so the pipeline
+    itself scores (`churn.runtime.PipelineScorer`); the registry's champion
+    (``churn serve --registry``) is served through ONNX Runtime.
+
     Args:
         path: The model file written by `churn.artifacts.save_model`.
         sha256: The hash recorded when the file was saved.
@@ -140,10 +137,11 @@ def file_loader(
 
     def load() -> LoadedModel:
         try:
-            model = load_model(path, sha256)
+            scorer = load_pipeline(path, sha256)
         except FileNotFoundError:
             raise ModelLoadError(f"model file not found: {path}") from None
-        return LoadedModel(model, name, version, None, sha256, data_hash)
+        note = "a skops file without an ONNX export: the pipeline scores"
+        return LoadedModel(scorer, name, version, None, sha256, data_hash, note)
 
     return load
 
@@ -235,6 +233,8 @@ class Metadata(BaseModel):
     sha256: str
     data_hash: str
     features: list[str]
+    runtime: str = Field(description="What computes the probabilities.")
+    runtime_note: str = Field(description="How it was proven, or why it serves.")
 
 
 # --8<-- [start:metrics]
@@ -307,12 +307,28 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+# An absolute path: a slash that starts no URL, up to a space, quote, colon, etc.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])(?:/[^\s/:;,'\"()]+)+")
+
+
+def _for_callers(reason: str) -> str:
+    """A load failure as callers may read it: one line, no absolute paths.
+
+    The full reason, with the paths an operator needs, goes to the log. A caller
+    learns which file and which rule (``model.onnx: SHA-256 is ...``), not the
+    layout of the server's disk, nor the SQL a driver appended on later lines.
+    """
+    first = (reason.splitlines() or [""])[0]
+    return _ABSOLUTE_PATH.sub(lambda found: Path(found[0]).name, first)
+
+
 class ModelHolder:
     """The served model, replaced whole so a request sees one model from start to end.
 
     Attributes:
         loaded: The model being served, or None when none could be loaded.
-        reason: Why the last load failed, or None after a success.
+        reason: Why the last load failed, as callers may read it (the log has
+            the full reason), or None after a success.
     """
 
     def __init__(
@@ -341,8 +357,9 @@ class ModelHolder:
             try:
                 new = self._loader()
             except Exception as exc:  # whatever the loader raises, the app stays up
-                self.reason = _reason(exc)
-                logger.warning("event=model_load_failed reason=%r", self.reason)
+                reason = _reason(exc)
+                logger.warning("event=model_load_failed reason=%r", reason)
+                self.reason = _for_callers(reason)
                 self._on_failure()
                 raise ModelLoadError(self.reason) from exc
             # The new model is complete before this one assignment publishes it;
@@ -429,7 +446,7 @@ def reload_model(holder: Annotated[ModelHolder, Depends(_holder)]) -> JSONRespon
 def _score(
     loaded: LoadedModel, customers: list[Customer], metrics: _Metrics
 ) -> list[Prediction]:
-    """Score customers with one model through its fast path, in one call."""
+    """Score customers with one model, in one call."""
     records = [customer.model_dump(include=set(FEATURES)) for customer in customers]
     probabilities = loaded.scorer.churn_probability(records)
     metrics.predictions.inc(len(customers))
@@ -496,6 +513,8 @@ async def metadata(loaded: Annotated[LoadedModel, Depends(_loaded)]) -> Metadata
         sha256=loaded.sha256,
         data_hash=loaded.data_hash,
         features=FEATURES,
+        runtime=loaded.scorer.runtime,
+        runtime_note=loaded.runtime_note,
     )
 
 
@@ -675,7 +694,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the model at startup; a failure leaves the app up but not ready."""
     with suppress(ModelLoadError):
         app.state.model_holder.reload()
-    app.state.batcher = MicroBatcher(_score_current(app), max_batch=TREES_UP_TO)
+    app.state.batcher = MicroBatcher(_score_current(app), max_batch=MAX_MICRO_BATCH)
     # Libraries and the model are loaded: move them out of the garbage collector's
     # sight, so its full collections, which pause every request, stay short.
     gc.collect()

@@ -22,6 +22,9 @@ from sklearn.pipeline import Pipeline
 from churn.artifacts import save_model
 from churn.config import Config
 from churn.data import generate
+from churn.export import to_onnx
+from churn.runtime import OnnxScorer
+from churn.serve import LoadedModel
 from churn.train import split, train
 
 
@@ -50,6 +53,13 @@ def test_frame(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def model(train_frame: pd.DataFrame, config: Config) -> Pipeline:
     return train(train_frame, config)
+
+
+@pytest.fixture(scope="session")
+def served(model: Pipeline) -> LoadedModel:
+    """The session model as `churn serve` serves a champion: through its ONNX export."""
+    scorer = OnnxScorer(to_onnx(model))
+    return LoadedModel(scorer, "churn", "1", "champion", "f" * 64, "d" * 64, "a test")
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pandas as pd
 import pytest
@@ -106,7 +110,7 @@ def test_broken_data_exits_with_the_contract_message(workdir, tmp_path, capsys):
         (workdir / "train.csv").read_text().replace(",one-year,", ",weekly,")
     )
     args = ["train", "--data", str(broken), "--registry", str(tmp_path / "r")]
-    assert main(args) == CONTRACT_BROKEN
+    assert main([*args, "--create-registry"]) == CONTRACT_BROKEN
     assert "'weekly'" in capsys.readouterr().err
 
 
@@ -265,6 +269,83 @@ def test_serve_asks_mlflow_for_connections_that_are_not_pooled(
     assert os.environ[POOL_ENV] == "NullPool"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["promote"],
+        ["rollback"],
+        ["score", "--input", "{csv}", "--out", "o"],
+        ["monitor", "--reference", "{csv}", "--current", "{csv}"],
+        ["train", "--data", "{csv}"],
+    ],
+)
+def test_a_registry_that_does_not_exist_is_refused_not_created(
+    args, workdir, tmp_path, capsys
+):
+    typo = tmp_path / "regsitry"
+    args = [arg.format(csv=workdir / "train.csv") for arg in args]
+    assert main([*args, "--registry", str(typo)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: no registry at {typo}: it has no mlflow.db" + (
+        "; pass --create-registry to start one\n" if args[0] == "train" else "\n"
+    )
+    assert not typo.exists()
+
+
+def test_train_starts_a_registry_only_when_told_to(workdir, tmp_path, capsys):
+    new = tmp_path / "registry"
+    data = str(workdir / "train.csv")
+    args = ["train", "--data", data, "--registry", str(new), "--create-registry"]
+    assert main(args) == 0
+    assert (new / "mlflow.db").is_file()
+    assert "registered version 1 as challenger" in capsys.readouterr().out
+
+
+def test_a_trained_champion_is_served_through_onnx_with_its_proof(
+    workdir, fresh_registry, monkeypatch
+):
+    registry = str(fresh_registry)
+    data = str(workdir / "train.csv")
+    assert main(["train", "--data", data, "--registry", registry]) == 0
+    assert main(["promote", "--registry", registry]) == 0
+    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+        meta = client.get("/metadata").json()
+    assert meta["runtime"] == "onnxruntime"
+    proof = r"ONNX export proven at registration on 750 rows: max \|dp\| \S+ <= 1e-05"
+    assert re.fullmatch(proof, meta["runtime_note"])
+
+
+def test_a_champion_without_an_export_is_served_by_the_pipeline(
+    fresh_registry, model_file, monkeypatch
+):
+    champion_in(fresh_registry, model_file)  # a bare skops file: no ONNX logged
+    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+        meta = client.get("/metadata").json()
+        assert client.get("/ready").status_code == 200
+    assert (meta["runtime"], meta["runtime_note"]) == (
+        "scikit-learn",
+        "no ONNX export was recorded",
+    )
+
+
+def test_a_tampered_onnx_file_is_refused_and_the_service_says_why(
+    workdir, fresh_registry, monkeypatch
+):
+    registry = str(fresh_registry)
+    data = str(workdir / "train.csv")
+    assert main(["train", "--data", data, "--registry", registry]) == 0
+    assert main(["promote", "--registry", registry]) == 0
+    # The file in the artifact store (a copied registry's store is the original's).
+    opened = Registry(registry)
+    uri = opened.client.get_run(opened.champion().run_id).info.artifact_uri
+    onnx_file = Path(url2pathname(urlparse(uri).path)) / "model" / "model.onnx"
+    onnx_file.write_bytes(onnx_file.read_bytes() + b"\0")
+    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+        ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "refusing to load a file that is not the recorded artifact" in ready.text
+
+
 def test_reload_reads_a_registry_database_replaced_under_it(
     fresh_registry, tmp_path, model_file, monkeypatch
 ):
@@ -292,7 +373,7 @@ def test_reload_of_a_deleted_registry_fails_and_keeps_serving(
         (fresh_registry / "mlflow.db").unlink()
         failed = client.post("/admin/reload", headers=ADMIN)
         assert failed.status_code == 503
-        assert "no registry database" in failed.json()["detail"]
+        assert "it has no mlflow.db" in failed.json()["detail"]
         assert client.get("/ready").json()["model_version"] == "1"
     assert not (fresh_registry / "mlflow.db").exists()  # nothing created in its place
 
@@ -351,8 +432,12 @@ def test_a_corrupt_registry_is_one_line_and_exit_2(
 
 def test_a_registry_under_a_file_is_one_line(tmp_path, capsys):
     (tmp_path / "a-file").write_text("")
-    assert main(["promote", "--registry", str(tmp_path / "a-file" / "reg")]) == 2
-    assert capsys.readouterr().err.endswith(": Not a directory\n")
+    under = tmp_path / "a-file" / "reg"
+    assert main(["promote", "--registry", str(under)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: no registry at {under}: it has no mlflow.db\n"
+    )
 
 
 def test_a_folder_given_as_data_is_one_line(fresh_registry, tmp_path, capsys):

@@ -52,3 +52,38 @@ def test_a_refused_candidate_is_tracked_but_not_registered(frame, config, regist
 def test_bad_data_stops_the_pipeline_before_training(frame, config, registry):
     with pytest.raises(DataContractError, match="support_calls"):
         run(frame.assign(support_calls=-1), config, registry)
+
+
+def test_a_registered_version_carries_its_onnx_file_and_proof(frame, config, registry):
+    from churn.artifacts import sha256
+    from churn.export import TOLERANCE
+    from churn.runtime import load_onnx
+
+    outcome = run(frame, config, registry)
+    ref = registry.challenger()
+    assert ref.onnx_path is not None
+    assert ref.onnx_path.name == "model.onnx"
+    assert ref.onnx_sha256 == sha256(ref.onnx_path)
+    tags = registry.client.get_model_version(registry.model_name, "1").tags
+    # The proof, measured on the held-out rows the candidate was evaluated on.
+    assert int(tags["onnx_parity_rows"]) == len(frame) * config.test_size
+    assert float(tags["onnx_max_abs_diff"]) <= float(tags["onnx_tolerance"])
+    assert float(tags["onnx_tolerance"]) == TOLERANCE
+    assert ref.onnx_note.startswith("ONNX export proven at registration on ")
+    assert load_onnx(ref.onnx_path, ref.onnx_sha256).runtime == "onnxruntime"
+    assert outcome.version == ref.version
+
+
+def test_a_model_that_cannot_be_exported_is_registered_without_a_file(
+    frame, config, registry, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no converter")
+
+    monkeypatch.setattr("churn.export.convert_sklearn", broken)
+    run(frame, config, registry)
+    ref = registry.challenger()
+    assert (ref.onnx_path, ref.onnx_sha256) == (None, None)
+    assert (
+        ref.onnx_note == "no ONNX export: conversion failed: RuntimeError: no converter"
+    )

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,14 @@ from sklearn.pipeline import Pipeline
 from churn.artifacts import sha256
 from churn.config import Config
 from churn.data import FEATURE_COLUMNS, ID, ID_COLUMN
+from churn.export import TOLERANCE, to_onnx
 from churn.features import FEATURES
+from churn.runtime import OnnxScorer, PipelineScorer, Scorer
 from churn.serve import (
     Customer,
     LoadedModel,
     ModelLoadError,
+    _for_callers,
     _Observe,
     _score_current,
     create_app,
@@ -41,20 +45,26 @@ TOKEN = "test-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def loaded(model: Any, version: str = "1") -> LoadedModel:
-    """A model as a registry would hand it over, with made-up lineage."""
-    return LoadedModel(model, "churn", version, "champion", "f" * 64, "d" * 64)
+@cache
+def exported(model: Pipeline) -> OnnxScorer:
+    """The model's ONNX export, converted once per model object."""
+    return OnnxScorer(to_onnx(model))
 
 
-def fixed(model: Any, version: str = "1") -> Callable[[], LoadedModel]:
+def loaded(model: Pipeline, version: str = "1") -> LoadedModel:
+    """A model served as a champion is, through ONNX, with made-up lineage."""
+    return LoadedModel(
+        exported(model), "churn", version, "champion", "f" * 64, "d" * 64, "a test"
+    )
+
+
+def fixed(model: Pipeline, version: str = "1") -> Callable[[], LoadedModel]:
     return lambda: loaded(model, version)
 
 
-def with_trees(served: LoadedModel, trees: Any) -> LoadedModel:
-    """The same loaded model, its fast path for a few rows calling other trees."""
-    scorer = dataclasses.replace(served.scorer, trees=trees)
-    object.__setattr__(served, "scorer", scorer)  # a test's surgery on a frozen object
-    return served
+def with_scorer(served: LoadedModel, scorer: Any) -> LoadedModel:
+    """The same loaded model, scoring through another scorer."""
+    return dataclasses.replace(served, scorer=scorer)
 
 
 @pytest.fixture
@@ -102,7 +112,7 @@ def test_predict_returns_the_models_probability(
         assert response.status_code == 200
         assert response.json() == {
             "customer_id": row[ID],
-            "churn_probability": pytest.approx(probability, abs=1e-12),
+            "churn_probability": pytest.approx(probability, abs=TOLERANCE),
             "model_version": "1",
         }
 
@@ -115,7 +125,7 @@ def test_predict_batch_returns_one_probability_per_record_in_order(
     predictions = response.json()["predictions"]
     assert [p["customer_id"] for p in predictions] == [row[ID] for row in rows]
     probabilities = [p["churn_probability"] for p in predictions]
-    assert probabilities == pytest.approx(expected, abs=1e-12)
+    assert probabilities == pytest.approx(expected, abs=TOLERANCE)
     assert all(0.0 <= p <= 1.0 for p in probabilities)
     assert {p["model_version"] for p in predictions} == {"1"}
 
@@ -259,6 +269,8 @@ def test_metadata_names_the_model_and_its_lineage(client: TestClient) -> None:
         "sha256": "f" * 64,
         "data_hash": "d" * 64,
         "features": FEATURES,
+        "runtime": "onnxruntime",
+        "runtime_note": "a test",
     }
 
 
@@ -374,7 +386,12 @@ def test_each_app_has_its_own_metrics(client: TestClient, model: Pipeline) -> No
 
 def test_an_unfitted_model_is_refused_at_load() -> None:
     unfitted = build_pipeline(Config())
-    with TestClient(create_app(fixed(unfitted))) as client:
+
+    def load() -> LoadedModel:
+        scorer = PipelineScorer(unfitted)
+        return LoadedModel(scorer, "churn", "1", None, "f" * 64, "d" * 64)
+
+    with TestClient(create_app(load)) as client:
         response = client.get("/ready")
     assert response.status_code == 503
     assert response.json()["reason"].startswith("NotFittedError: This Pipeline")
@@ -383,9 +400,14 @@ def test_an_unfitted_model_is_refused_at_load() -> None:
 def test_a_failing_model_gives_500_counted_and_logged(
     model: Pipeline, rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
+    class Broken:
+        runtime = "broken"
+
+        def churn_probability(self, records: Any) -> Any:
+            raise RuntimeError("the scorer broke")
+
     def failing() -> LoadedModel:
-        # A scorer whose trees are gone: every single-record call raises.
-        return with_trees(loaded(model), None)
+        return with_scorer(loaded(model), Broken())
 
     with TestClient(create_app(failing)) as client:
         response = client.post("/predict", json=rows[0], headers={"X-Request-ID": "r1"})
@@ -439,7 +461,7 @@ def test_a_missing_file_leaves_the_app_up_but_not_ready(
 ) -> None:
     missing = tmp_path / "gone.skops"
     app = create_app(file_loader(missing, model_file[1]))
-    assert_not_ready(app, f"model file not found: {missing}", rows[0])
+    assert_not_ready(app, "model file not found: gone.skops", rows[0])
 
 
 def test_a_tampered_file_is_refused(
@@ -449,7 +471,47 @@ def test_a_tampered_file_is_refused(
     tampered = tmp_path / "model.skops"
     tampered.write_bytes(path.read_bytes() + b"\0")
     app = create_app(file_loader(tampered, digest))
-    assert_not_ready(app, f"ArtifactError: {tampered}: SHA-256 is", rows[0])
+    assert_not_ready(app, "ArtifactError: model.skops: SHA-256 is", rows[0])
+
+
+def test_callers_read_no_server_path_and_the_log_keeps_it(
+    tmp_path: Path,
+    model_file: tuple[Path, str],
+    rows: list[dict[str, Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    missing = tmp_path / "models" / "gone.skops"
+    app = create_app(file_loader(missing, model_file[1]), admin_token=TOKEN)
+    with TestClient(app) as client:
+        bodies = [
+            client.get("/ready").text,
+            client.post("/predict", json=rows[0]).text,
+            client.post("/admin/reload", headers=ADMIN).text,
+        ]
+    assert all("gone.skops" in body for body in bodies)
+    assert not any(str(tmp_path) in body for body in bodies)
+    logged = [r.getMessage() for r in caplog.records if "model_load_failed" in r.msg]
+    assert logged
+    assert all(str(missing) in line for line in logged)
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        (
+            "no registry at /srv/models: it has no mlflow.db",
+            "no registry at models: it has no mlflow.db",
+        ),
+        (
+            "cannot open the registry at /srv/r: unable to open\n[SQL: SELECT 1]",
+            "cannot open the registry at r: unable to open",
+        ),
+        ("see https://example.com/a/b", "see https://example.com/a/b"),
+        ("", ""),
+    ],
+)
+def test_a_reason_for_callers_is_one_line_without_paths(reason: str, shown: str):
+    assert _for_callers(reason) == shown
 
 
 def test_a_corrupt_file_with_the_recorded_hash_is_refused(
@@ -585,26 +647,27 @@ def test_a_reload_can_bring_up_an_app_that_started_without_a_model(
 
 
 class Paused:
-    """Wraps compiled trees; each prediction waits until the test releases it."""
+    """Wraps a scorer; each prediction waits until the test releases it."""
 
-    def __init__(self, trees: Any) -> None:
-        self.trees = trees
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self.runtime = scorer.runtime
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def churn_probability(self, features: Any) -> Any:
+    def churn_probability(self, records: Any) -> Any:
         """Signal that a prediction started, wait for release, then predict."""
         self.entered.set()
         self.release.wait(timeout=60)  # a guard against a hung test, not a check
-        return self.trees.churn_probability(features)
+        return self.scorer.churn_probability(records)
 
 
 def test_a_request_in_flight_finishes_on_the_model_it_started_with(
     model: Pipeline, rows: list[dict[str, Any]]
 ) -> None:
     first = loaded(model, "1")
-    paused = Paused(first.scorer.trees)
-    models = iter([with_trees(first, paused), loaded(model, "2")])
+    paused = Paused(first.scorer)
+    models = iter([with_scorer(first, paused), loaded(model, "2")])
     app = create_app(lambda: next(models))
     with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
         in_flight = pool.submit(client.post, "/predict", json=rows[0])

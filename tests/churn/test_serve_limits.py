@@ -10,17 +10,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sklearn.pipeline import Pipeline
 
 from churn.data import CONTRACTS, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
 from churn.serve import MAX_BODY_BYTES, LoadedModel, _BodyLimit, create_app
 from tests.churn.conftest import on_loopback
 
 OVER = f"the request body is larger than {MAX_BODY_BYTES:,} bytes"
-
-
-def served(model: Pipeline) -> LoadedModel:
-    return LoadedModel(model, "churn", "1", "champion", "f" * 64, "d" * 64)
 
 
 def longest(values: tuple[str, ...]) -> str:
@@ -92,11 +87,11 @@ def status_and_body(sent: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     return start["status"], json.loads(body)
 
 
-def test_the_largest_valid_batch_fits_with_room_to_spare(model: Pipeline) -> None:
+def test_the_largest_valid_batch_fits_with_room_to_spare(served: LoadedModel) -> None:
     body = largest_valid_batch()
     # The limit is sized from this body: room for whitespace, nothing like 50 MB.
     assert 2 * len(body) <= MAX_BODY_BYTES <= 5 * len(body)
-    with TestClient(create_app(lambda: served(model))) as client:
+    with TestClient(create_app(lambda: served)) as client:
         response = client.post(
             "/predict/batch",
             content=body,
@@ -107,9 +102,9 @@ def test_the_largest_valid_batch_fits_with_room_to_spare(model: Pipeline) -> Non
 
 
 def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(
-    model: Pipeline,
+    served: LoadedModel,
 ) -> None:
-    app = create_app(lambda: served(model), max_body_bytes=100)
+    app = create_app(lambda: served, max_body_bytes=100)
     with TestClient(app) as client:
         response = client.post("/predict", content=b" " * 101)
         metrics = client.get("/metrics").text
@@ -118,23 +113,23 @@ def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(
     assert 'route="/predict",status="413"' in metrics
 
 
-def test_an_undeclared_body_is_counted_as_it_arrives(model: Pipeline) -> None:
-    app = create_app(lambda: served(model), max_body_bytes=100)
+def test_an_undeclared_body_is_counted_as_it_arrives(served: LoadedModel) -> None:
+    app = create_app(lambda: served, max_body_bytes=100)
     with TestClient(app) as client:
         chunked = client.post("/predict", content=iter([b" " * 60, b" " * 60]))
     assert chunked.status_code == 413
     assert chunked.json() == {"detail": "the request body is larger than 100 bytes"}
 
 
-def test_a_body_that_stalls_gets_408_at_the_deadline(model: Pipeline) -> None:
-    app = create_app(lambda: served(model), body_deadline_s=0.2)
+def test_a_body_that_stalls_gets_408_at_the_deadline(served: LoadedModel) -> None:
+    app = create_app(lambda: served, body_deadline_s=0.2)
     status, body = status_and_body(run_asgi(app, [b'{"tenure'], stall=True))
     assert status == 408
     assert body == {"detail": "the request body did not arrive within 0.2 s"}
 
 
-def test_a_body_that_arrives_in_pieces_in_time_is_scored(model: Pipeline) -> None:
-    app = create_app(lambda: served(model), body_deadline_s=5)
+def test_a_body_that_arrives_in_pieces_in_time_is_scored(served: LoadedModel) -> None:
+    app = create_app(lambda: served, body_deadline_s=5)
     with TestClient(app) as client:  # runs the lifespan, which loads the model
         example = client.get("/openapi.json").json()["components"]["schemas"]
         record = json.dumps(example["Customer"]["examples"][0]).encode()
@@ -149,9 +144,9 @@ def test_a_body_that_arrives_in_pieces_in_time_is_scored(model: Pipeline) -> Non
 
 
 @pytest.fixture
-def live(model: Pipeline) -> Iterator[int]:
+def live(served: LoadedModel) -> Iterator[int]:
     """The app under a real uvicorn on a free loopback port, with a 0.5 s deadline."""
-    with on_loopback(create_app(lambda: served(model), body_deadline_s=0.5)) as port:
+    with on_loopback(create_app(lambda: served, body_deadline_s=0.5)) as port:
         yield port
 
 
@@ -212,14 +207,14 @@ def test_after_the_body_a_read_may_wait_past_the_deadline() -> None:
 
 
 def test_fastapis_own_limit_still_escapes_the_counting_middleware(
-    model: Pipeline, caplog: pytest.LogCaptureFixture
+    served: LoadedModel, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A canary for the service page's reason to keep its own size check.
 
     When this fails, FastAPI's ``max_body_size`` answers a declared oversize body
     without an exception through ``_Observe``: use it, and say so on the page.
     """
-    app = create_app(lambda: served(model), max_body_bytes=10**9)
+    app = create_app(lambda: served, max_body_bytes=10**9)
     app.max_body_size = 100  # FastAPI's limit alone; read when the app first runs
     with TestClient(app, raise_server_exceptions=False) as client:
         refused = client.post(

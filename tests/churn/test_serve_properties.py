@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.pipeline import Pipeline
 
 from churn.data import CONTRACTS, ID, INTERNET_SERVICES, PAYMENT_METHODS, REGIONS
 from churn.serve import LoadedModel, create_app
@@ -48,9 +47,8 @@ customer_like = st.fixed_dictionaries(
 
 
 @pytest.fixture(scope="module")
-def client(model: Pipeline) -> Iterator[TestClient]:
-    loaded = LoadedModel(model, "churn", "1", None, "f" * 64, "d" * 64)
-    with TestClient(create_app(lambda: loaded)) as client:
+def client(served: LoadedModel) -> Iterator[TestClient]:
+    with TestClient(create_app(lambda: served)) as client:
         yield client
 
 

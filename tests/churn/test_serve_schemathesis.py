@@ -16,7 +16,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from sklearn.pipeline import Pipeline
 
 from churn.serve import LoadedModel, create_app
 from tests.churn.conftest import on_loopback
@@ -25,9 +24,8 @@ TOKEN = "schemathesis-token"
 
 
 @pytest.fixture(scope="module")
-def live_schema(model: Pipeline) -> Iterator[schemathesis.BaseSchema]:
+def live_schema(served: LoadedModel) -> Iterator[schemathesis.BaseSchema]:
     """The OpenAPI document of a live service, as schemathesis loads it."""
-    served = LoadedModel(model, "churn", "1", "champion", "f" * 64, "d" * 64)
     with on_loopback(create_app(lambda: served, admin_token=TOKEN)) as port:
         yield schemathesis.openapi.from_url(f"http://127.0.0.1:{port}/openapi.json")
 

@@ -1,4 +1,4 @@
-"""Export the churn pipeline to ONNX, and prove it answers as scikit-learn does.
+"""Export the churn pipeline to ONNX at registration, and prove it answers the same.
 
 ONNX stores a model as a graph of standard operators, not as Python objects, so
 loading one runs no code from the file, and any ONNX runtime can serve it: from
@@ -7,21 +7,25 @@ implementation of the model, written by a converter. A converter can fail, and
 worse, it can succeed and compute something slightly different. So an export is
 trusted only after its probabilities are compared with scikit-learn's on
 held-out rows, within a stated tolerance.
+
+`export` does both when the training pipeline registers a model: the ONNX file
+is stored next to the skops file, and the proof (how many rows, the largest
+difference, the tolerance) is recorded with the file's hash. The service then
+loads the file only if its hash matches (`churn.runtime.load_onnx`), so the
+proof made once holds for every start. This module is for training time: it
+imports skl2onnx and scikit-learn, which the serving process never needs.
 """
 
 from __future__ import annotations
 
 # --8<-- [start:imports]
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from onnxruntime import InferenceSession, SessionOptions
 from skl2onnx import convert_sklearn
 from skl2onnx.common import tree_ensemble
 from skl2onnx.common.data_types import (
@@ -33,13 +37,13 @@ from skl2onnx.common.data_types import (
 from skl2onnx.sklapi import CastTransformer
 from sklearn.pipeline import Pipeline
 
-from churn.artifacts import ArtifactError, sha256
 from churn.features import (
     BOOLEAN_FEATURES,
     CATEGORICAL_FEATURES,
     FEATURES,
     NUMERIC_FEATURES,
 )
+from churn.runtime import OnnxScorer
 
 # --8<-- [end:imports]
 
@@ -51,14 +55,6 @@ OPSET = 18  # the ONNX operator set: one every current runtime supports
 # moves a probability by around 1e-7. A split taken the other way moves it by far
 # more. The tolerance sits between the two.
 TOLERANCE = 1e-5
-PROBABILITIES = "probabilities"
-# The NumPy type to feed for each ONNX input type.
-_NUMPY_TYPES = {
-    "tensor(double)": np.float64,
-    "tensor(float)": np.float32,
-    "tensor(bool)": np.bool_,
-    "tensor(string)": np.str_,
-}
 # --8<-- [end:tolerance]
 
 
@@ -132,42 +128,6 @@ def _leaf_flags_as_integers() -> Iterator[None]:
 # --8<-- [end:workaround]
 
 
-# --8<-- [start:score]
-def onnx_session(data: bytes, *, threads: int = 1) -> InferenceSession:
-    """Open an ONNX model with ONNX Runtime on the CPU.
-
-    One thread by default: results then do not depend on the machine, and a
-    service scales with processes rather than threads per request.
-    """
-    options = SessionOptions()
-    options.intra_op_num_threads = threads
-    return InferenceSession(data, options, providers=["CPUExecutionProvider"])
-
-
-def onnx_probabilities(session: InferenceSession, frame: pd.DataFrame) -> np.ndarray:
-    """Churn probabilities for the rows of a frame, from an ONNX session.
-
-    Raises:
-        ValueError: If the frame lacks a column the model reads, or the model
-            has an input of a type this function cannot feed.
-    """
-    inputs = session.get_inputs()
-    missing = sorted({i.name for i in inputs} - set(frame.columns))
-    if missing:
-        raise ValueError(f"the frame lacks the model's input columns {missing}")
-    feeds = {}
-    for node in inputs:
-        if node.type not in _NUMPY_TYPES:
-            raise ValueError(f"input {node.name!r} has unsupported type {node.type}")
-        column = frame[node.name].to_numpy(dtype=_NUMPY_TYPES[node.type])
-        feeds[node.name] = column.reshape(-1, 1)  # one column per input
-    (probabilities,) = session.run([PROBABILITIES], feeds)
-    return probabilities[:, 1]
-
-
-# --8<-- [end:score]
-
-
 # --8<-- [start:parity]
 @dataclass(frozen=True)
 class Parity:
@@ -193,7 +153,7 @@ class Parity:
 
 def check_parity(
     model: Pipeline,
-    session: InferenceSession,
+    scorer: OnnxScorer,
     frame: pd.DataFrame,
     tolerance: float = TOLERANCE,
 ) -> Parity:
@@ -201,7 +161,7 @@ def check_parity(
 
     Args:
         model: The fitted pipeline that was exported.
-        session: The exported model, opened with `onnx_session`.
+        scorer: The exported model, opened with `churn.runtime.OnnxScorer`.
         frame: Held-out rows with every feature column.
         tolerance: The largest absolute difference in probability accepted.
 
@@ -210,7 +170,7 @@ def check_parity(
     """
     rows = frame[FEATURES]
     expected = model.predict_proba(rows)[:, 1]
-    actual = onnx_probabilities(session, rows)
+    actual = scorer.score_columns(rows)
     return Parity(
         rows=len(frame),
         max_abs_diff=float(np.max(np.abs(actual - expected))),
@@ -222,30 +182,56 @@ def check_parity(
 # --8<-- [end:parity]
 
 
-# --8<-- [start:files]
-def save_onnx(data: bytes, path: str | Path) -> str:
-    """Write an exported model and return its SHA-256, to record in the registry."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return sha256(path)
+# --8<-- [start:register]
+@dataclass(frozen=True)
+class Export:
+    """The outcome of exporting one model: a proven ONNX file, or why there is none.
 
-
-def load_onnx(path: str | Path, expected_sha256: str) -> InferenceSession:
-    """Open an ONNX file only if it is byte for byte the one recorded.
-
-    Raises:
-        ArtifactError: If the file's hash is not the recorded one.
-        FileNotFoundError: If there is no file at path.
+    Attributes:
+        data: The ONNX model's bytes; None if the model must be served as it is.
+        parity: The comparison with scikit-learn, if the conversion succeeded.
+        reason: Why there is no file to serve, or None.
     """
-    data = Path(path).read_bytes()
-    actual = hashlib.sha256(data).hexdigest()  # the bytes that will be loaded
-    if actual != expected_sha256:
-        raise ArtifactError(
-            f"{path}: SHA-256 is {actual[:12]}..., expected {expected_sha256[:12]}...;"
-            " refusing to load a file that is not the recorded artifact"
+
+    data: bytes | None
+    parity: Parity | None
+    reason: str | None
+
+    def tags(self) -> dict[str, str]:
+        """The proof, or the reason, as registry tags: what the service reports."""
+        if self.parity is None or self.data is None:
+            return {"onnx_unavailable": str(self.reason)}
+        return {
+            "onnx_parity_rows": str(self.parity.rows),
+            "onnx_max_abs_diff": f"{self.parity.max_abs_diff:.3g}",
+            "onnx_tolerance": f"{self.parity.tolerance:g}",
+        }
+
+
+def export(model: Pipeline, frame: pd.DataFrame) -> Export:
+    """Convert a fitted pipeline and prove the result on held-out rows.
+
+    A conversion that fails, or that scores any row further from scikit-learn
+    than `TOLERANCE`, gives no file: the model is then served by scikit-learn,
+    slower and never wrong, and the reason is recorded with the version.
+
+    Args:
+        model: The fitted pipeline being registered.
+        frame: Held-out rows with every feature column.
+    """
+    try:
+        data = to_onnx(model)
+        parity = check_parity(model, OnnxScorer(data), frame)
+    except Exception as error:  # any converter failure: fall back, and say why
+        first = (str(error).splitlines() or [""])[0]
+        return Export(None, None, f"conversion failed: {type(error).__name__}: {first}")
+    if not parity.ok:
+        reason = (
+            f"parity failed: max |dp| {parity.max_abs_diff:.3g}"
+            f" > {parity.tolerance:g} on {parity.rows} rows"
         )
-    return onnx_session(data)
+        return Export(None, parity, reason)
+    return Export(data, parity, None)
 
 
-# --8<-- [end:files]
+# --8<-- [end:register]
