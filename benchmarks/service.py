@@ -11,11 +11,13 @@ One run measures, on this machine:
    training pipeline filled, on a loopback port, loaded by
    `benchmarks.load_client` in another process, so the client does not share the
    server's GIL.
-3. Batch scoring throughput: `churn.batch.score_frame` on pandas and
+3. Start-up: ``churn serve --registry`` started several times, with the time from
+   starting the process to the first 200 from ``/health`` and from ``/ready``.
+4. Batch scoring throughput: `churn.batch.score_frame` on pandas and
    `churn.batch.score_dask` on a local cluster of worker processes, same rows.
 
-Start-up (training, the service, the cluster) is reported but never timed into a
-result. Percentiles are nearest-rank: each is a latency that really happened.
+The start of the cluster is reported but never timed into a result. Percentiles are
+nearest-rank: each is a latency that really happened.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ from churn.runtime import OnnxScorer, load_onnx
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 TARGET_P99_MS = 10.0  # the project's objective for one record at concurrency 8
+TARGET_HEALTH_S = 1.0  # liveness answers this soon after the process starts
+TARGET_READY_S = 2.0  # and readiness, with a trained champion
+POLL_S = 0.01  # how often start-up is probed: the resolution of its times
 START_TIMEOUT_S = 120.0  # bounds the wait for the service; not a measurement
 LOAD_MAX_S = 600.0  # bounds the load client's run
 T = TypeVar("T")
@@ -81,6 +86,7 @@ class Settings:
     batch_rows: int = 200_000
     partitions: int = 8
     batch_repeats: int = 3
+    starts: int = 5
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,21 @@ class BatchResult:
 
 
 @dataclass(frozen=True)
+class StartupResult:
+    """Seconds from starting ``churn serve`` to each probe's first 200, per start."""
+
+    health_s: list[float]
+    ready_s: list[float]
+
+    @property
+    def met(self) -> bool:
+        """Whether every start met both targets; the slowest start decides."""
+        return (
+            max(self.health_s) < TARGET_HEALTH_S and max(self.ready_s) < TARGET_READY_S
+        )
+
+
+@dataclass(frozen=True)
 class ServiceReport:
     """Every number of one service benchmark run."""
 
@@ -134,6 +155,7 @@ class ServiceReport:
     pipeline: LatencySummary
     http: HttpResult
     batch: BatchResult
+    startup: StartupResult
 
 
 @dataclass(frozen=True)
@@ -292,6 +314,55 @@ def running_service(registry: Path, log: IO[bytes]) -> Iterator[tuple[str, float
         yield url, time.perf_counter() - began
     finally:
         stop(process)
+
+
+# --8<-- [start:startup]
+def first_ok(client: httpx.Client, url: str, began: float, deadline: float) -> float:
+    """Poll ``url`` every `POLL_S` until it answers 200; seconds since ``began``.
+
+    Raises:
+        RuntimeError: If the deadline passes first.
+    """
+    while time.perf_counter() < deadline:
+        try:
+            if client.get(url).status_code == 200:
+                return time.perf_counter() - began
+        except httpx.TransportError:
+            pass  # the port is not open yet
+        time.sleep(POLL_S)
+    raise RuntimeError(f"{url} did not answer 200 within {START_TIMEOUT_S} s")
+
+
+def start_once(registry: Path, log: IO[bytes]) -> tuple[float, float]:
+    """Start ``churn serve --registry`` once; time its first healthy and ready answers.
+
+    The clock starts just before the process is created, so the interpreter's own
+    start and every import are counted, as an orchestrator's probes count them.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "churn", "serve", "--registry", str(registry)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    env = os.environ | {"PYTHONPATH": pythonpath()}
+    with httpx.Client(timeout=1) as client:
+        began = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        try:
+            deadline = began + START_TIMEOUT_S
+            health = first_ok(client, f"{url}/health", began, deadline)
+            ready = first_ok(client, f"{url}/ready", began, deadline)
+        finally:
+            stop(process)
+    return health, ready
+
+
+def startup(registry: Path, settings: Settings, log: IO[bytes]) -> StartupResult:
+    """Start the service ``settings.starts`` times and keep every start's times."""
+    times = [start_once(registry, log) for _ in range(settings.starts)]
+    return StartupResult([h for h, _ in times], [r for _, r in times])
+
+
+# --8<-- [end:startup]
 
 
 def load_command(url: str, payloads: Path, settings: Settings) -> list[str]:
@@ -485,10 +556,13 @@ def run(settings: Settings | None = None) -> ServiceReport:
             running_service(registry.root, log) as (url, startup_s),
         ):
             http = http_result(http_load(url, payloads, settings), startup_s)
+        _say(f"start-up: {settings.starts} starts of churn serve")
+        with (Path(tmp) / "startup.log").open("wb") as log:
+            started = startup(registry.root, settings, log)
     _say(f"batch: {settings.batch_rows:,} rows, pandas then Dask")
     rows = generate(settings.batch_rows, settings.seed + 1).drop(columns=TARGET)
     return ServiceReport(
-        floor, micro_batch, pipeline, http, batch(model, rows, settings)
+        floor, micro_batch, pipeline, http, batch(model, rows, settings), started
     )
 
 
@@ -538,6 +612,23 @@ def latency_table(report: ServiceReport) -> str:
     return "\n".join(lines)
 
 
+def startup_table(result: StartupResult) -> str:
+    """Median and slowest start-up times, against the targets."""
+    rows = [
+        ("`/health` answers 200", result.health_s, TARGET_HEALTH_S),
+        ("`/ready` answers 200", result.ready_s, TARGET_READY_S),
+    ]
+    lines = [
+        f"| start-up, {len(result.health_s)} starts | median (s) | slowest (s) "
+        "| target (s) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, times, target in rows:
+        median = statistics.median(times)
+        lines.append(f"| {name} | {median:.2f} | {max(times):.2f} | < {target:g} |")
+    return "\n".join(lines)
+
+
 def batch_table(result: BatchResult) -> str:
     """Batch throughput of pandas and Dask on the same rows."""
     dask = (
@@ -574,10 +665,16 @@ def markdown(report: ServiceReport) -> str:
             f"{http.completed:,} of {http.requested:,} requests completed.",
             f"Target: p99 under {TARGET_P99_MS:.0f} ms for single records at "
             f"concurrency {http.concurrency}, with zero errors: **{target}**.",
+            startup_table(report.startup),
+            "Start-up is timed from creating the process, on a registry whose "
+            "champion has an ONNX export, polled every "
+            f"{POLL_S * 1000:.0f} ms: **"
+            + ("targets met" if report.startup.met else "targets missed")
+            + "** (the slowest start decides).",
             batch_table(batch_result),
             f"Dask over pandas: x{batch_result.dask_over_pandas:.2f} rows/s.",
-            f"Not timed: the service took {http.startup_s:.1f} s to become ready, "
-            f"the Dask cluster {batch_result.cluster_start_s:.1f} s to start.",
+            f"Not timed: the Dask cluster took {batch_result.cluster_start_s:.1f} s "
+            "to start.",
         ]
     )
 

@@ -159,8 +159,9 @@ def _probe(kind: str) -> str:
     probe = _container()[f"{kind}Probe"]
     period, failures = probe["periodSeconds"], probe["failureThreshold"]
     if kind == "startup":
-        total = period * failures / 60
-        return f"every {period} s, up to {failures} times: {total:g} minutes"
+        total = period * failures
+        budget = f"{total / 60:g} minutes" if total >= 120 else f"{total} s"
+        return f"every {period} s, up to {failures} times: {budget}"
     return f"every {period} s, {probe['timeoutSeconds']} s timeout, {failures} failures"
 
 

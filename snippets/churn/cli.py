@@ -20,17 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from churn.config import Config, load_config
-from churn.data import TARGET, DataContractError, generate, load_csv, save_csv
+from churn.fields import TARGET
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
     from churn.registry import Registry
-    from churn.serve import Loader
 
 logger = logging.getLogger(__name__)
-# MLflow's setting for how its SQL store pools database connections.
-POOL_ENV = "MLFLOW_SQLALCHEMYSTORE_POOLCLASS"
 
 # --8<-- [start:exit-codes]
 GATE_REFUSED = 3  # exit code: the pipeline ran, and the gate said no
@@ -40,6 +37,8 @@ DRIFT_FOUND = 5  # exit code of `monitor --fail-on-drift` when drift is found
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from churn.data import generate, save_csv
+
     frame = generate(args.rows, args.seed, args.drift)
     if args.unlabelled:  # what scoring receives: customers whose future is unknown
         frame = frame.drop(columns=TARGET)
@@ -70,6 +69,7 @@ def _registry(args: argparse.Namespace) -> Registry:
 
 # --8<-- [start:train]
 def _train(args: argparse.Namespace) -> int:
+    from churn.data import load_csv
     from churn.pipeline import run
 
     registry = _registry(args)  # before training: a wrong path fails in a second
@@ -110,54 +110,19 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _champion(root: Path) -> Loader:
-    """A loader that reads the champion from the registry at ``root``, anew each call.
-
-    The registry is opened inside the load, so one that cannot be read fails the
-    load (the service stays up and says why on ``/ready``), not the start of the
-    process; and a database renamed over the old one, or removed, is what the next
-    load reads. Nothing is created where the database is missing.
-    """
-    from churn.registry import Registry, RegistryError
-    from churn.runtime import Scorer, load_onnx, load_pipeline
-    from churn.serve import LoadedModel, ModelLoadError
-
-    def load() -> LoadedModel:
-        try:
-            registry = Registry(root, create=False)
-            ref = registry.champion()
-        except RegistryError as error:  # it already says which registry, and why
-            raise ModelLoadError(str(error)) from error
-        except Exception as error:  # MLflow or SQLAlchemy, after the registry opened
-            logger.warning("event=registry_unreadable root=%s", root, exc_info=True)
-            raise ModelLoadError(
-                f"the registry at {root} could not be read ({type(error).__name__})"
-            ) from error
-        if ref is None:
-            raise ModelLoadError(f"no champion in the registry at {registry.root}")
-        if ref.onnx_path is not None and ref.onnx_sha256 is not None:
-            scorer: Scorer = load_onnx(ref.onnx_path, ref.onnx_sha256)
-        else:  # no proven export: the pipeline itself, slower and never wrong
-            scorer = load_pipeline(ref.path, ref.sha256)
-        identity = (ref.name, str(ref.version), ref.alias, ref.sha256, ref.data_hash)
-        return LoadedModel(scorer, *identity, runtime_note=ref.onnx_note)
-
-    return load
-
-
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from churn.serve import ADMIN_TOKEN_ENV, create_app, file_loader
+    from churn.serve import ADMIN_TOKEN_ENV, create_app, file_loader, registry_loader
 
-    # A pooled SQLite connection keeps reading the file it opened, even after a new
-    # mlflow.db is renamed over it; unpooled, each load opens the file there now.
-    os.environ.setdefault(POOL_ENV, "NullPool")
     if args.model:
         loader = file_loader(args.model, args.sha256)
     else:
-        loader = _champion(Path(args.registry))
-    app = create_app(loader, admin_token=os.environ.get(ADMIN_TOKEN_ENV))
+        loader = registry_loader(args.registry)
+    # The port opens before the model loads: /health answers at once, /ready
+    # answers 503 until the model is loaded.
+    token = os.environ.get(ADMIN_TOKEN_ENV)
+    app = create_app(loader, admin_token=token, load_in_background=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -196,7 +161,7 @@ def _score(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from churn.data import DTYPES
+    from churn.data import DTYPES, load_csv
     from churn.monitor import drift_report
 
     reference = load_csv(args.reference)
@@ -285,14 +250,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _registry_errors() -> tuple[type[Exception], ...]:
-    """``RegistryError``, if a command loaded the registry: only then can it be raised.
+def _raised_by(module: str, name: str) -> tuple[type[Exception], ...]:
+    """A module's error class, if a command imported it: only then can it be raised.
 
-    Importing the registry imports MLflow, which takes seconds; `generate` and
-    `monitor` without ``--registry`` never pay for it.
+    Importing the registry imports MLflow, and the data contract pandera, which
+    take seconds; a command that needs neither (``serve``, ``--help``) never pays.
     """
-    registry = sys.modules.get("churn.registry")
-    return (registry.RegistryError,) if registry else ()
+    loaded = sys.modules.get(module)
+    return (getattr(loaded, name),) if loaded else ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -316,10 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.command} needs --registry")
     try:
         return args.run(args)
-    except DataContractError as error:
+    except _raised_by("churn.data", "DataContractError") as error:
         print(f"error: {error}", file=sys.stderr)
         return CONTRACT_BROKEN
-    except (*_registry_errors(), ValueError) as error:
+    except (*_raised_by("churn.registry", "RegistryError"), ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a missing file, a folder where a file should be

@@ -15,12 +15,15 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-CONTRACTS = ("month-to-month", "one-year", "two-year")
-PAYMENT_METHODS = ("electronic-check", "mailed-check", "bank-transfer", "credit-card")
-INTERNET_SERVICES = ("dsl", "fiber", "none")
-REGIONS = ("north", "south", "east", "west")
-TARGET = "churned"
-ID = "customer_id"
+from churn.fields import (
+    CONTRACTS,
+    ID,
+    ID_PATTERN,
+    INTERNET_SERVICES,
+    PAYMENT_METHODS,
+    REGIONS,
+    TARGET,
+)
 
 
 class DataContractError(ValueError):
@@ -58,8 +61,6 @@ FEATURE_COLUMNS = {
     "internet_service": pa.Column(str, pa.Check.isin(INTERNET_SERVICES)),
     "region": pa.Column(str, pa.Check.isin(REGIONS)),
 }
-# [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits.
-ID_PATTERN = r"^C[0-9]{7}$"
 ID_COLUMN = pa.Column(str, pa.Check.str_matches(ID_PATTERN), unique=True)
 TARGET_COLUMN = pa.Column(int, pa.Check.isin([0, 1]))
 

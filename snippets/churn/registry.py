@@ -12,7 +12,8 @@ chat threads and memory. With one, each is a lookup:
 
 Everything lives under one folder (``mlflow.db`` plus an ``artifacts`` folder), so
 the guide needs no server and no account; pointing the URIs at an MLflow server
-changes nothing else.
+changes nothing else. Each change of champion also writes ``serving/<model>.json``
+(`churn.published`): what the service reads, so serving never imports MLflow.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # MLflow 3 sends usage telemetry unless told not to, and decides when it is imported.
 # A registry on a local file has no reason to reach the network; an explicit
@@ -35,11 +36,14 @@ from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
-from sklearn.pipeline import Pipeline
 from sqlalchemy.exc import SQLAlchemyError
 
 from churn.artifacts import ArtifactError, load_model
 from churn.artifacts import sha256 as file_sha256
+from churn.published import Published, publish
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # Creating the database logs INFO lines about its tables; they say nothing a reader
 # of the training log needs. Warnings and errors still show.
@@ -320,8 +324,9 @@ class Registry:
     def promote(self, version: int) -> None:
         """Make a version the champion, remembering the one it replaces.
 
-        Promoting the current champion again changes nothing. A challenger that is
-        promoted stops being the challenger.
+        Promoting the current champion again changes nothing but publishes it
+        again. A challenger that is promoted stops being the challenger. The new
+        champion is published for serving (`churn.published`).
 
         Raises:
             RegistryError: If the model has no such version.
@@ -329,13 +334,13 @@ class Registry:
         self._version(version)
         model = self.client.get_registered_model(self.model_name)
         current = model.aliases.get(CHAMPION)
-        if current == version:
-            return
-        if current is not None:
-            self._set_history([*_history(model.tags), current])
-        self.client.set_registered_model_alias(self.model_name, CHAMPION, version)
-        if model.aliases.get(CHALLENGER) == version:
-            self.client.delete_registered_model_alias(self.model_name, CHALLENGER)
+        if current != version:
+            if current is not None:
+                self._set_history([*_history(model.tags), current])
+            self.client.set_registered_model_alias(self.model_name, CHAMPION, version)
+            if model.aliases.get(CHALLENGER) == version:
+                self.client.delete_registered_model_alias(self.model_name, CHALLENGER)
+        self._publish(self.get(version))
 
     def rollback(self) -> ModelRef:
         """Make the previous champion the champion again, in one call.
@@ -354,9 +359,34 @@ class Registry:
         previous = history.pop()
         self.client.set_registered_model_alias(self.model_name, CHAMPION, previous)
         self._set_history(history)
-        return self.get(previous)
+        champion = self.get(previous)
+        self._publish(champion)
+        return champion
 
     # --8<-- [end:aliases]
+
+    def _publish(self, champion: ModelRef) -> None:
+        """Write the champion where the service reads it, paths relative to root."""
+
+        def relative(path: Path) -> str:
+            return path.relative_to(self.root).as_posix()
+
+        onnx = champion.onnx_path
+        publish(
+            self.root,
+            Published(
+                name=champion.name,
+                version=champion.version,
+                sha256=champion.sha256,
+                data_hash=champion.data_hash,
+                model_file=champion.path.relative_to(self.root).as_posix(),
+                onnx_file=None
+                if onnx is None
+                else onnx.relative_to(self.root).as_posix(),
+                onnx_sha256=champion.onnx_sha256,
+                onnx_note=champion.onnx_note,
+            ),
+        )
 
     def _set_history(self, versions: list[int]) -> None:
         value = ",".join(str(v) for v in versions)

@@ -60,16 +60,17 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from churn.data import (
+from churn.features import FEATURES
+from churn.fields import (
     CONTRACTS,
     ID_PATTERN,
     INTERNET_SERVICES,
     PAYMENT_METHODS,
     REGIONS,
 )
-from churn.features import FEATURES
 from churn.microbatch import MicroBatcher
-from churn.runtime import Scorer, load_pipeline
+from churn.published import PublishedError, read_published, resolve
+from churn.runtime import Scorer, load_onnx, load_pipeline
 
 logger = logging.getLogger(__name__)
 # The most single-record requests one model call answers: a call costs about the
@@ -144,6 +145,48 @@ def file_loader(
         return LoadedModel(scorer, name, version, None, sha256, data_hash, note)
 
     return load
+
+
+# --8<-- [start:registry-loader]
+def registry_loader(root: str | Path, name: str = "churn") -> Loader:
+    """Return a loader that serves the champion a registry folder published.
+
+    Each load reads ``serving/<name>.json`` anew (`churn.published`), so a reload
+    after a promotion or a rollback serves the new champion. The ONNX export is
+    loaded if the champion has one, the pipeline otherwise; either file only if
+    its hash is the recorded one. Nothing here imports MLflow or opens its
+    database.
+
+    Args:
+        root: The registry folder, e.g. ``/models`` in the container.
+        name: The registered model.
+
+    Returns:
+        A function of no arguments that loads the champion.
+    """
+    root = Path(root)
+
+    def load() -> LoadedModel:
+        try:
+            champion = read_published(root, name)
+            if champion.onnx_file is not None and champion.onnx_sha256 is not None:
+                path = resolve(root, champion.onnx_file)
+                scorer: Scorer = load_onnx(path, champion.onnx_sha256)
+            else:  # no proven export: the pipeline itself, slower and never wrong
+                path = resolve(root, champion.model_file)
+                scorer = load_pipeline(path, champion.sha256)
+        except PublishedError as error:
+            raise ModelLoadError(str(error)) from None
+        except FileNotFoundError as error:
+            raise ModelLoadError(f"champion file not found: {error.filename}") from None
+        identity = (champion.name, str(champion.version), "champion")
+        lineage = (champion.sha256, champion.data_hash, champion.onnx_note)
+        return LoadedModel(scorer, *identity, *lineage)
+
+    return load
+
+
+# --8<-- [end:registry-loader]
 
 
 # --8<-- [start:schema]
@@ -308,7 +351,7 @@ def _reason(exc: Exception) -> str:
 
 
 # An absolute path: a slash that starts no URL, up to a space, quote, colon, etc.
-_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])(?:/[^\s/:;,'\"()]+)+")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:/.])(?:/[^\s/:;,'\"()]+)+")
 
 
 def _for_callers(reason: str) -> str:
@@ -689,17 +732,41 @@ class _BodyLimit:
 # --8<-- [end:body-limit]
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the model at startup; a failure leaves the app up but not ready."""
+# --8<-- [start:lifespan]
+def _load_and_freeze(holder: ModelHolder) -> None:
+    """Load the model; a failure leaves the app up but not ready, saying why."""
     with suppress(ModelLoadError):
-        app.state.model_holder.reload()
-    app.state.batcher = MicroBatcher(_score_current(app), max_batch=MAX_MICRO_BATCH)
+        holder.reload()
     # Libraries and the model are loaded: move them out of the garbage collector's
     # sight, so its full collections, which pause every request, stay short.
     gc.collect()
     gc.freeze()
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the model before serving, or, in the background, while serving.
+
+    In the background, the port opens at once: ``/health`` answers while the model
+    loads, and ``/ready`` answers 503 until it is loaded. Liveness then never waits
+    for a model, and an orchestrator sees a live process that is not ready yet.
+    """
+    app.state.batcher = MicroBatcher(_score_current(app), max_batch=MAX_MICRO_BATCH)
+    holder = app.state.model_holder
+    if not app.state.load_in_background:
+        _load_and_freeze(holder)
+        yield
+        return
+    holder.reason = "loading the model"
+    loading = threading.Thread(
+        target=_load_and_freeze, args=(holder,), name="model-load", daemon=True
+    )
+    loading.start()
     yield
+    loading.join(timeout=60)  # a test's app may stop while its model still loads
+
+
+# --8<-- [end:lifespan]
 
 
 def create_app(
@@ -707,15 +774,20 @@ def create_app(
     admin_token: str | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     body_deadline_s: float = BODY_DEADLINE_S,
+    load_in_background: bool = False,
 ) -> FastAPI:
     """Build the service around a loader, which is called at startup and on reload.
 
     Args:
-        loader: Returns the model to serve; `file_loader` makes one for a file.
+        loader: Returns the model to serve; `registry_loader` makes one for a
+            registry's champion, `file_loader` for a skops file.
         admin_token: What ``POST /admin/reload`` requires as a bearer token; None
             turns the admin routes off.
         max_body_bytes: The largest request body accepted; larger gets 413.
         body_deadline_s: Seconds a request body may take to arrive; slower gets 408.
+        load_in_background: Open the port first and load the model in a thread,
+            as `churn serve` does; False loads it before the first request, which
+            tests and in-process examples want.
 
     Returns:
         The app. Its ``state.model_holder.reload()`` reloads the model, e.g. from a
@@ -727,6 +799,7 @@ def create_app(
     app = FastAPI(title="Churn model", version="1", lifespan=_lifespan, telemetry=off)
     app.state.metrics = _metrics()
     app.state.admin_token = admin_token or None  # an empty token would be no secret
+    app.state.load_in_background = load_in_background
 
     def on_swap(loaded: LoadedModel) -> None:
         app.state.metrics.model_info.clear()

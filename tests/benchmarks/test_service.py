@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from benchmarks import service
@@ -15,7 +16,9 @@ from benchmarks.service import (
     Machine,
     ServiceReport,
     Settings,
+    StartupResult,
     cpu_model,
+    first_ok,
     fragment,
     free_port,
     http_result,
@@ -62,6 +65,7 @@ REPORT = ServiceReport(
     pipeline=latency(100.0, 120.0),
     http=http_result(CLIENT_OUTPUT, startup_s=12.5),
     batch=BATCH,
+    startup=StartupResult(health_s=[0.5, 0.6, 0.7], ready_s=[1.5, 1.6, 2.5]),
 )
 MACHINE = Machine(
     cores=2,
@@ -150,8 +154,37 @@ def test_markdown_has_every_row_ratio_and_the_verdict():
     assert "| pandas `score_frame` | 200,000 | 2.00 | 100,000 |" in text
     assert "8 partitions | 200,000 | 4.00 | 50,000 |" in text
     assert "Dask over pandas: x0.50 rows/s." in text
-    assert "service took 12.5 s" in text
-    assert "cluster 15.0 s" in text
+    assert "| start-up, 3 starts | median (s) | slowest (s) | target (s) |" in text
+    assert "| `/health` answers 200 | 0.60 | 0.70 | < 1 |" in text
+    assert "| `/ready` answers 200 | 1.60 | 2.50 | < 2 |" in text
+    assert "polled every 10 ms: **targets missed** (the slowest start decides)" in text
+    assert "the Dask cluster took 15.0 s to start" in text
+
+
+@pytest.mark.parametrize(
+    ("health", "ready", "met"),
+    [([0.5, 0.9], [1.0, 1.9], True), ([0.5, 1.0], [1.0], False), ([0.2], [2.0], False)],
+)
+def test_startup_targets_are_met_only_by_every_start(health, ready, met):
+    assert StartupResult(health, ready).met is met
+
+
+def test_first_ok_counts_from_the_start_it_is_given(stub):
+    import time
+
+    began = time.perf_counter() - 0.5  # as if the process started 0.5 s ago
+    with httpx.Client() as client:
+        elapsed = first_ok(client, f"{stub.url}/ready", began, began + 30)
+    assert 0.5 <= elapsed < 30
+
+
+def test_first_ok_gives_up_at_the_deadline(stub):
+    import time
+
+    stub.ready_status = 503
+    began = time.perf_counter()
+    with httpx.Client() as client, pytest.raises(RuntimeError, match="answer 200"):
+        first_ok(client, f"{stub.url}/ready", began, began + 0.2)
 
 
 def test_fragment_says_it_is_generated_and_can_be_included_under_any_heading():

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
+import time
+from contextlib import contextmanager
 
 import pandas as pd
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, POOL_ENV, main
+from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, main
 from churn.data import generate, save_csv
 from churn.registry import Registry
 from churn.serve import ModelLoadError
@@ -159,7 +158,7 @@ def test_serve_a_model_file_without_a_registry(model_file, monkeypatch):
     assert main(args) == 0
     assert served["port"] == 9001
     assert served["host"] == "127.0.0.1"
-    with TestClient(served["app"]) as client:
+    with loaded(served["app"]) as client:
         assert client.get("/ready").json() == {
             "status": "ready",
             "model_version": "local",
@@ -173,17 +172,17 @@ def test_serve_takes_the_admin_token_from_the_environment(model_file, monkeypatc
     monkeypatch.setenv("CHURN_ADMIN_TOKEN", "s3cret")
     path, digest = model_file
     assert main(["serve", "--model", str(path), "--sha256", digest]) == 0
-    with TestClient(served["app"]) as client:
+    with loaded(served["app"]) as client:
         assert client.post("/admin/reload").status_code == 401
         admin = {"Authorization": "Bearer s3cret"}
         assert client.post("/admin/reload", headers=admin).status_code == 200
 
 
 def test_serving_an_empty_registry_says_there_is_no_champion(fresh_registry):
-    from churn.cli import _champion
+    from churn.serve import registry_loader
 
-    with pytest.raises(ModelLoadError, match="no champion in the registry"):
-        _champion(fresh_registry)()
+    with pytest.raises(ModelLoadError, match=r"no champion published at .*; promote"):
+        registry_loader(fresh_registry)()
 
 
 def test_generate_writes_unlabelled_rows_for_scoring(tmp_path, capsys):
@@ -261,12 +260,43 @@ def served_app(monkeypatch, root):
     return served["app"]
 
 
-def test_serve_asks_mlflow_for_connections_that_are_not_pooled(
-    fresh_registry, monkeypatch
-):
-    monkeypatch.delenv(POOL_ENV, raising=False)
-    served_app(monkeypatch, fresh_registry)
-    assert os.environ[POOL_ENV] == "NullPool"
+@contextmanager
+def loaded(app):
+    """A client of an app `churn serve` built, once its background load is over."""
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 60  # bounds a hung load; not a measurement
+        while client.get("/ready").json().get("reason") == "loading the model":
+            assert time.monotonic() < deadline, "the model never finished loading"
+            time.sleep(0.01)
+        yield client
+
+
+def serving(monkeypatch, root):
+    """A client of `churn serve --registry root`, its model loaded (or failed)."""
+    return loaded(served_app(monkeypatch, root))
+
+
+SERVE_LIGHT = """
+import sys
+import uvicorn
+from churn.cli import main
+
+uvicorn.run = lambda app, **options: None
+main(["serve", "--registry", sys.argv[1]])
+print(sorted(m for m in ("mlflow", "sqlalchemy", "sklearn", "pandas", "pandera")
+             if m in sys.modules))
+"""
+
+
+def test_serving_a_registry_imports_neither_mlflow_nor_training_libraries(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE_LIGHT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(SNIPPETS)},
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize(
@@ -308,7 +338,7 @@ def test_a_trained_champion_is_served_through_onnx_with_its_proof(
     data = str(workdir / "train.csv")
     assert main(["train", "--data", data, "--registry", registry]) == 0
     assert main(["promote", "--registry", registry]) == 0
-    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+    with serving(monkeypatch, fresh_registry) as client:
         meta = client.get("/metadata").json()
     assert meta["runtime"] == "onnxruntime"
     proof = r"ONNX export proven at registration on 750 rows: max \|dp\| \S+ <= 1e-05"
@@ -319,7 +349,7 @@ def test_a_champion_without_an_export_is_served_by_the_pipeline(
     fresh_registry, model_file, monkeypatch
 ):
     champion_in(fresh_registry, model_file)  # a bare skops file: no ONNX logged
-    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+    with serving(monkeypatch, fresh_registry) as client:
         meta = client.get("/metadata").json()
         assert client.get("/ready").status_code == 200
     assert (meta["runtime"], meta["runtime_note"]) == (
@@ -335,64 +365,91 @@ def test_a_tampered_onnx_file_is_refused_and_the_service_says_why(
     data = str(workdir / "train.csv")
     assert main(["train", "--data", data, "--registry", registry]) == 0
     assert main(["promote", "--registry", registry]) == 0
-    # The file in the artifact store (a copied registry's store is the original's).
-    opened = Registry(registry)
-    uri = opened.client.get_run(opened.champion().run_id).info.artifact_uri
-    onnx_file = Path(url2pathname(urlparse(uri).path)) / "model" / "model.onnx"
+    # The file the published champion names: the one the service loads.
+    champion = json.loads((fresh_registry / "serving" / "churn.json").read_text())
+    onnx_file = fresh_registry / champion["onnx_file"]
     onnx_file.write_bytes(onnx_file.read_bytes() + b"\0")
-    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+    with serving(monkeypatch, fresh_registry) as client:
         ready = client.get("/ready")
     assert ready.status_code == 503
     assert "refusing to load a file that is not the recorded artifact" in ready.text
 
 
-def test_reload_reads_a_registry_database_replaced_under_it(
-    fresh_registry, tmp_path, model_file, monkeypatch
+def test_reload_serves_the_champion_promoted_since(
+    fresh_registry, model_file, monkeypatch
 ):
-    # What `churn serve` sets before any registry is opened (the test above); here
-    # before this process first opens this database, which champion_in does.
-    monkeypatch.setenv(POOL_ENV, "NullPool")
-    # The way a deploy swaps in a new database: build it aside, then rename it over.
     assert champion_in(fresh_registry, model_file) == 1
-    newer = tmp_path / "newer"
-    shutil.copytree(fresh_registry, newer)
-    assert champion_in(newer, model_file) == 2
-    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
+    with serving(monkeypatch, fresh_registry) as client:
         assert client.get("/ready").json()["model_version"] == "1"
-        os.replace(newer / "mlflow.db", fresh_registry / "mlflow.db")
+        assert champion_in(fresh_registry, model_file) == 2
         reloaded = client.post("/admin/reload", headers=ADMIN)
         assert reloaded.status_code == 200, reloaded.text
         assert client.get("/ready").json()["model_version"] == "2"
+        Registry(fresh_registry).rollback()
+        assert client.post("/admin/reload", headers=ADMIN).status_code == 200
+        assert client.get("/ready").json()["model_version"] == "1"
 
 
-def test_reload_of_a_deleted_registry_fails_and_keeps_serving(
+def test_reload_of_a_removed_champion_fails_and_keeps_serving(
     fresh_registry, model_file, monkeypatch
 ):
     champion_in(fresh_registry, model_file)
-    with TestClient(served_app(monkeypatch, fresh_registry)) as client:
-        (fresh_registry / "mlflow.db").unlink()
+    with serving(monkeypatch, fresh_registry) as client:
+        (fresh_registry / "serving" / "churn.json").unlink()
         failed = client.post("/admin/reload", headers=ADMIN)
         assert failed.status_code == 503
-        assert "it has no mlflow.db" in failed.json()["detail"]
+        assert "no champion published at registry" in failed.json()["detail"]
         assert client.get("/ready").json()["model_version"] == "1"
-    assert not (fresh_registry / "mlflow.db").exists()  # nothing created in its place
+    assert not (fresh_registry / "serving" / "churn.json").exists()  # nothing created
 
 
-@pytest.mark.parametrize("damage", ["corrupt database", "path under a file"])
-def test_serve_on_a_broken_registry_stays_up_and_says_why(
-    damage, fresh_registry, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    "damage", ["corrupt file", "not a champion", "outside the registry", "no file"]
+)
+def test_serve_on_a_broken_champion_stays_up_and_says_why(
+    damage, fresh_registry, model_file, monkeypatch
 ):
-    if damage == "corrupt database":
-        (fresh_registry / "mlflow.db").write_bytes(b"not a database" * 100)
-        root = fresh_registry
+    champion_in(fresh_registry, model_file)
+    published = fresh_registry / "serving" / "churn.json"
+    champion = json.loads(published.read_text())
+    if damage == "corrupt file":
+        published.write_text("{not json")
+    elif damage == "not a champion":
+        published.write_text('{"version": 1}')
+    elif damage == "outside the registry":
+        published.write_text(json.dumps(champion | {"model_file": "../../x.skops"}))
     else:
-        (tmp_path / "a-file").write_text("")
-        root = tmp_path / "a-file" / "registry"
-    with TestClient(served_app(monkeypatch, root)) as client:
+        (fresh_registry / champion["model_file"]).unlink()
+    reasons = {
+        "corrupt file": "cannot read churn.json: Expecting property name",
+        "not a champion": "churn.json is not a published champion",
+        "outside the registry": "'../../x.skops' is outside the registry",
+        "no file": "champion file not found: model.skops",
+    }
+    with serving(monkeypatch, fresh_registry) as client:
         assert client.get("/health").status_code == 200
         ready = client.get("/ready")
-        assert ready.status_code == 503
-        assert "registry" in ready.json()["reason"]
+    assert ready.status_code == 503
+    assert reasons[damage] in ready.json()["reason"]
+
+
+def test_serve_on_a_registry_under_a_file_stays_up_and_says_why(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    with serving(monkeypatch, tmp_path / "a-file" / "registry") as client:
+        assert client.get("/health").status_code == 200
+        ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "cannot read churn.json" in ready.json()["reason"]
+
+
+def test_a_corrupt_database_does_not_stop_the_published_champion(
+    fresh_registry, model_file, monkeypatch
+):
+    # Serving reads serving/churn.json only; promote and rollback need the database.
+    champion_in(fresh_registry, model_file)
+    (fresh_registry / "mlflow.db").write_bytes(b"not a database" * 100)
+    with serving(monkeypatch, fresh_registry) as client:
+        assert client.get("/ready").json()["model_version"] == "1"
 
 
 @pytest.fixture
@@ -467,18 +524,3 @@ def test_a_window_that_breaks_the_contract_fails_the_drift_gate(
     assert main(argv) == CONTRACT_BROKEN
     summary = capsys.readouterr().out.splitlines()[2]
     assert summary.startswith("**Data contract broken** (1 failure(s)")
-
-
-def test_a_registry_that_fails_after_opening_fails_the_load_only(
-    fresh_registry, monkeypatch
-):
-    from sqlalchemy.exc import OperationalError
-
-    from churn.cli import _champion
-
-    def locked(self):
-        raise OperationalError("SELECT ...", {}, Exception("database is locked"))
-
-    monkeypatch.setattr(Registry, "champion", locked)
-    with pytest.raises(ModelLoadError, match=r"could not be read \(OperationalError\)"):
-        _champion(fresh_registry)()

@@ -20,7 +20,7 @@ from churn.artifacts import ArtifactError, sha256
 from churn.data import data_hash
 from churn.evaluate import evaluate
 from churn.features import FEATURES
-from churn.registry import Registry, RegistryError
+from churn.registry import NO_EXPORT, Registry, RegistryError
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +214,19 @@ def test_artifacts_not_under_the_root_are_downloaded(registered, tmp_path):
     ref = Registry(copy, registry.model_name).get(v1)
     assert ref.path.is_relative_to(copy / "downloads")
     assert sha256(ref.path) == ref.sha256
+
+
+def test_promote_and_rollback_publish_the_champion_for_serving(registered):
+    from churn.published import read_published, resolve
+
+    registry, v1, v2 = registered
+    versions = []
+    for change in (lambda: registry.promote(v1), lambda: registry.promote(v2)):
+        change()
+        versions.append(read_published(registry.root, registry.model_name).version)
+    registry.rollback()
+    champion = read_published(registry.root, registry.model_name)
+    assert [*versions, champion.version] == [v1, v2, v1]
+    assert not Path(champion.model_file).is_absolute()  # found again after a move
+    assert resolve(registry.root, champion.model_file) == registry.champion().path
+    assert (champion.onnx_file, champion.onnx_note) == (None, NO_EXPORT)

@@ -507,6 +507,7 @@ def test_callers_read_no_server_path_and_the_log_keeps_it(
             "cannot open the registry at r: unable to open",
         ),
         ("see https://example.com/a/b", "see https://example.com/a/b"),
+        ("'../../x.skops' is outside", "'../../x.skops' is outside"),
         ("", ""),
     ],
 )
@@ -521,6 +522,53 @@ def test_a_corrupt_file_with_the_recorded_hash_is_refused(
     corrupt.write_bytes(b"not a model")
     app = create_app(file_loader(corrupt, sha256(corrupt)))
     assert_not_ready(app, "BadZipFile: File is not a zip file", rows[0])
+
+
+def wait_for_load(client: TestClient) -> Any:
+    """Poll /ready until the background load is over; bounded, not a measurement."""
+    for _ in range(6000):
+        ready = client.get("/ready")
+        if ready.json().get("reason") != "loading the model":
+            return ready
+        threading.Event().wait(0.01)
+    pytest.fail("the model never finished loading")
+
+
+def test_in_the_background_health_answers_while_the_model_loads(
+    model: Pipeline, rows: list[dict[str, Any]]
+) -> None:
+    release = threading.Event()
+
+    def slow() -> LoadedModel:
+        release.wait(timeout=60)  # a guard against a hung test, not a check
+        return loaded(model)
+
+    app = create_app(slow, load_in_background=True)
+    with TestClient(app) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        loading = client.get("/ready")
+        refused = client.post("/predict", json=rows[0])
+        release.set()
+        ready = wait_for_load(client)
+        scored = client.post("/predict", json=rows[0])
+    assert loading.status_code == 503
+    assert loading.json() == {"status": "not ready", "reason": "loading the model"}
+    assert (refused.status_code, refused.json()["detail"]) == (503, "loading the model")
+    assert ready.json() == {"status": "ready", "model_version": "1"}
+    assert scored.status_code == 200
+
+
+def test_a_background_load_that_fails_leaves_the_app_up_and_says_why(
+    tmp_path: Path, model_file: tuple[Path, str]
+) -> None:
+    app = create_app(
+        file_loader(tmp_path / "gone.skops", model_file[1]), load_in_background=True
+    )
+    with TestClient(app) as client:
+        ready = wait_for_load(client)
+        assert client.get("/health").status_code == 200
+    assert ready.status_code == 503
+    assert ready.json()["reason"] == "model file not found: gone.skops"
 
 
 def test_no_model_is_loaded_before_startup(model: Pipeline) -> None:
