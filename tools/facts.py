@@ -58,6 +58,7 @@ LOCKED = (
     "check-jsonschema",
     "uvicorn",
     "dask",
+    "distributed",
     "scikit-learn",
     "fastapi",
 )

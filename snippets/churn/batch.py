@@ -105,7 +105,7 @@ def score_files(
     scheduler: str | None = None,
     blocksize: str | int = "64MB",
 ) -> BatchSummary:
-    """Score CSV files into Parquet, on this machine or on a Dask cluster.
+    """Score CSV or Parquet files into Parquet, on this machine or on a Dask cluster.
 
     The same call runs on a laptop and on a real cluster: ``scheduler=None`` uses
     Dask's local threads; an address such as ``"tcp://scheduler:8786"`` connects a
@@ -123,7 +123,9 @@ def score_files(
 
     Args:
         model: A fitted churn pipeline.
-        inputs: A CSV path, a glob such as ``"data/2025-01-*.csv"``, or a list.
+        inputs: A CSV or Parquet path, a glob such as ``"data/2025-01-*.csv"``,
+            or a list. Names ending in ``.parquet`` are read as Parquet, one
+            partition per file; anything else as CSV.
         output_dir: The folder to write one Parquet file per partition into.
         scheduler: A Dask scheduler address, or None to compute locally.
         blocksize: How many bytes of CSV each partition reads.
@@ -135,7 +137,7 @@ def score_files(
         DataContractError: If any partition breaks the contract; the first failing
             partition stops the run and ``output_dir`` is left as it was.
     """
-    frame = dd.read_csv(inputs, dtype=DTYPES, blocksize=blocksize)
+    frame = _read(inputs, blocksize)
     output = Path(output_dir)
     staging = output.with_name(f"{output.name}.partial")
     client = contextlib.nullcontext() if scheduler is None else Client(scheduler)
@@ -151,3 +153,11 @@ def score_files(
 
 
 # --8<-- [end:files]
+
+
+def _read(inputs: str | Path | list[str | Path], blocksize: str | int) -> dd.DataFrame:
+    """Read the inputs lazily: Parquet (by name) with its own types, else CSV."""
+    names = [str(name) for name in (inputs if isinstance(inputs, list) else [inputs])]
+    if all(name.endswith(".parquet") for name in names):
+        return dd.read_parquet(names if len(names) > 1 else names[0])
+    return dd.read_csv(inputs, dtype=DTYPES, blocksize=blocksize)

@@ -225,8 +225,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--model", type=Path, help="serve this skops file instead")
     serve.add_argument("--sha256", help="the model file's recorded hash")
 
-    score = command("score", _score, "Score CSV files in batch, locally or on Dask.")
-    score.add_argument("--input", required=True, help="CSV file or glob")
+    score = command("score", _score, "Score files in batch, locally or on Dask.")
+    score.add_argument("--input", required=True, help="CSV or Parquet file, or glob")
     score.add_argument("--out", type=Path, required=True, help="output folder")
     score.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://h:8786")
 

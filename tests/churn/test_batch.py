@@ -110,6 +110,24 @@ def test_score_files_writes_parquet_locally(model, batch, tmp_path):
     pd.testing.assert_frame_equal(_read_scores(out), expected, check_dtype=False)
 
 
+@pytest.mark.parametrize("as_list", [False, True])
+def test_score_files_reads_parquet_one_partition_per_file(
+    model, batch, tmp_path, as_list
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    halves = [batch.iloc[: len(batch) // 2], batch.iloc[len(batch) // 2 :]]
+    paths = [folder / f"part-{i}.parquet" for i in range(2)]
+    for half, path in zip(halves, paths, strict=True):
+        half.to_parquet(path, index=False)
+    inputs = paths if as_list else str(folder / "*.parquet")
+    summary = score_files(model, inputs, tmp_path / "out")
+    assert (summary.rows, summary.partitions) == (len(batch), 2)
+    expected = score_frame(model, batch).reset_index(drop=True)
+    scores = _read_scores(tmp_path / "out")
+    pd.testing.assert_frame_equal(scores, expected, check_dtype=False)
+
+
 def test_score_files_runs_on_a_cluster_given_its_address(
     model, batch, tmp_path, cluster
 ):
