@@ -582,8 +582,10 @@ def verdict(p99_ms: float, errors: int, target_ms: float = TARGET_P99_MS) -> str
 def _latency_row(
     name: str, s: LatencySummary, rate: str = "n/a", err: str = "n/a"
 ) -> str:
+    # Three decimals: the in-process rows are tenths of a millisecond, and the
+    # ratios below should be recomputable from the table.
     return (
-        f"| {name} | {s.count:,} | {s.p50:.2f} | {s.p95:.2f} | {s.p99:.2f} "
+        f"| {name} | {s.count:,} | {s.p50:.3f} | {s.p95:.3f} | {s.p99:.3f} "
         f"| {rate} | {err} |"
     )
 

@@ -39,6 +39,7 @@ SERVE = ROOT / "snippets" / "churn" / "serve.py"
 PROPERTIES = ROOT / "tests" / "churn" / "test_serve_properties.py"
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
+EXPORT = ROOT / "snippets" / "churn" / "export.py"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
@@ -201,6 +202,11 @@ def _benchmark_cell(row: str, column: int) -> float:
     raise LookupError(f"no row starting {row!r} in {PERFORMANCE.name}")
 
 
+def _tolerance() -> str:
+    """The largest difference in probability an ONNX export may show, as printed."""
+    return str(float(_find(EXPORT, r"^TOLERANCE = (\S+)", "TOLERANCE")))
+
+
 def _onnx_speedup() -> str:
     """How many times faster ONNX Runtime scores one record than the pipeline (p50)."""
     found = _find(PERFORMANCE, r"scores one record x([\d.]+) faster", "ONNX speed-up")
@@ -328,6 +334,7 @@ FACTS: dict[str, Fact] = {
     "bench.http_cpu_ms": Fact(PERFORMANCE, _http_cpu_ms),
     "bench.pipeline_p50_ms": Fact(PERFORMANCE, _pipeline_ms),
     "bench.onnx_speedup": Fact(PERFORMANCE, _onnx_speedup),
+    "export.tolerance": Fact(EXPORT, _tolerance),
     **{
         f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")

@@ -60,7 +60,7 @@ def _registry(args: argparse.Namespace) -> Registry:
         return Registry(args.registry, create=create)
     except RegistryError as error:
         missing = not (args.registry / "mlflow.db").exists()
-        if args.command == "train" and missing:
+        if args.command == "train" and not create and missing:
             raise RegistryError(
                 f"{error}; pass --create-registry to start one"
             ) from None

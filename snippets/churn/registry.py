@@ -379,10 +379,8 @@ class Registry:
                 version=champion.version,
                 sha256=champion.sha256,
                 data_hash=champion.data_hash,
-                model_file=champion.path.relative_to(self.root).as_posix(),
-                onnx_file=None
-                if onnx is None
-                else onnx.relative_to(self.root).as_posix(),
+                model_file=relative(champion.path),
+                onnx_file=None if onnx is None else relative(onnx),
                 onnx_sha256=champion.onnx_sha256,
                 onnx_note=champion.onnx_note,
             ),

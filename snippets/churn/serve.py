@@ -70,7 +70,7 @@ from churn.fields import (
 )
 from churn.microbatch import MicroBatcher
 from churn.published import PublishedError, read_published, resolve
-from churn.runtime import Scorer, load_onnx, load_pipeline
+from churn.runtime import ONNX_RUNTIME, Scorer, load_onnx, load_pipeline
 
 logger = logging.getLogger(__name__)
 # The most single-record requests one model call answers: a call costs about the
@@ -522,11 +522,17 @@ async def predict(customer: Customer, request: Request) -> Prediction:
     """Return the churn probability of one customer.
 
     Concurrent requests are scored together (`churn.microbatch`): one model call
-    answers every customer that arrived while the event loop was busy.
+    answers every customer that arrived while the event loop was busy. A model
+    served by scikit-learn (no ONNX export) costs milliseconds a call, so it is
+    scored in a worker thread instead, one request at a time.
     """
     # The hot path checks readiness itself: a dependency would cost more than the
     # check, on every request.
-    _current(request.app.state.model_holder)
+    loaded = _current(request.app.state.model_holder)
+    if loaded.scorer.runtime != ONNX_RUNTIME:  # milliseconds a call: off the loop
+        metrics = request.app.state.metrics
+        (prediction,) = await asyncio.to_thread(_score, loaded, [customer], metrics)
+        return prediction
     return await request.app.state.batcher.submit(customer)
 
 

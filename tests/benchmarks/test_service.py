@@ -140,13 +140,14 @@ def test_the_load_command_is_one_the_client_accepts(tmp_path):
 
 def test_markdown_has_every_row_ratio_and_the_verdict():
     text = markdown(REPORT)
-    floor = "| in-process: ONNX Runtime, 1 record (the floor) | 100 | 20.00 | 25.00 |"
+    floor = "| in-process: ONNX Runtime, 1 record (the floor) | 100 | 20.000 | 25.000 |"
     assert floor in text
-    assert "| in-process: ONNX Runtime, 8 records in one call | 100 | 30.00 |" in text
-    assert "pipeline `predict_proba`, 1-row DataFrame | 100 | 100.00 |" in text
+    assert "| in-process: ONNX Runtime, 8 records in one call | 100 | 30.000 |" in text
+    assert "pipeline `predict_proba`, 1-row DataFrame | 100 | 100.000 |" in text
     assert "x5.0 faster than the pipeline (p50), every probability within 1e-05" in text
     assert (
-        "| HTTP `POST /predict`, 8 concurrent | 100 | 200.00 | 400.00 | 400.00 " in text
+        "| HTTP `POST /predict`, 8 concurrent | 100 | 200.000 | 400.000 | 400.000 "
+        in text
     )
     assert "| 40.0 | 2 |" in text
     assert "p50 x10.0, p99 x16.0" in text

@@ -6,14 +6,19 @@ rather than each training their own.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 import uvicorn
@@ -24,8 +29,9 @@ from churn.config import Config
 from churn.data import generate
 from churn.export import to_onnx
 from churn.runtime import OnnxScorer
-from churn.serve import LoadedModel
+from churn.serve import ADMIN_TOKEN_ENV, LoadedModel
 from churn.train import split, train
+from tests.paths import SNIPPETS
 
 
 @pytest.fixture(scope="session")
@@ -118,3 +124,41 @@ def on_loopback(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+START_TIMEOUT_S = 90  # bounds the wait for the service; not a performance check
+ADMIN_TOKEN = "end-to-end-admin-token"  # what the deployment's secret would hold
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def service(registry: Path) -> Iterator[httpx.Client]:
+    """Run `python -m churn serve` on a free loopback port until the block ends."""
+    port = free_port()
+    env = os.environ | {"PYTHONPATH": str(SNIPPETS), ADMIN_TOKEN_ENV: ADMIN_TOKEN}
+    command = [sys.executable, "-m", "churn", "serve", "--registry", str(registry)]
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)], env=env
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                assert process.poll() is None, "the service exited during start-up"
+                try:
+                    if client.get("/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass  # not listening yet
+                assert time.monotonic() < deadline, "the service never became ready"
+                time.sleep(0.2)
+            yield client
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -322,6 +322,16 @@ def test_a_registry_that_does_not_exist_is_refused_not_created(
     assert not typo.exists()
 
 
+def test_a_new_registry_under_a_file_is_one_line(workdir, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    under = tmp_path / "a-file" / "registry"
+    data = str(workdir / "train.csv")
+    args = ["train", "--data", data, "--registry", str(under), "--create-registry"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot open the registry at {under}: Not a directory\n"
+
+
 def test_train_starts_a_registry_only_when_told_to(workdir, tmp_path, capsys):
     new = tmp_path / "registry"
     data = str(workdir / "train.csv")

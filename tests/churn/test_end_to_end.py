@@ -12,61 +12,19 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import pytest
 from distributed import LocalCluster
 
 from churn.cli import DRIFT_FOUND, main
 from churn.data import generate, save_csv
-from churn.serve import ADMIN_TOKEN_ENV
-from tests.paths import DOCS, SNIPPETS
+from tests.churn.conftest import ADMIN, free_port, service
+from tests.paths import DOCS
 from tests.test_shell_blocks import block_run_by
-
-START_TIMEOUT_S = 90  # bounds the wait for the service; not a performance check
-ADMIN_TOKEN = "end-to-end-admin-token"  # what the deployment's secret would hold
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def service(registry: Path) -> Iterator[httpx.Client]:
-    """Run `python -m churn serve` on a free loopback port until the block ends."""
-    port = free_port()
-    env = os.environ | {"PYTHONPATH": str(SNIPPETS), ADMIN_TOKEN_ENV: ADMIN_TOKEN}
-    command = [sys.executable, "-m", "churn", "serve", "--registry", str(registry)]
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)], env=env
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
-                assert process.poll() is None, "the service exited during start-up"
-                try:
-                    if client.get("/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass  # not listening yet
-                assert time.monotonic() < deadline, "the service never became ready"
-                time.sleep(0.2)
-            yield client
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def customer(frame: pd.DataFrame, i: int = 0) -> dict:

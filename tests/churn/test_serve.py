@@ -436,6 +436,9 @@ def test_a_model_file_is_loaded_and_served(
         prediction = client.post("/predict", json=rows[0]).json()
     assert (meta["sha256"], meta["data_hash"], meta["alias"]) == (digest, "abc", None)
     assert prediction["churn_probability"] == pytest.approx(expected[0], abs=1e-12)
+    # Milliseconds a call: scored in a thread, never on the event loop's batcher.
+    assert meta["runtime"] == "scikit-learn"
+    assert app.state.batcher.calls == 0
 
 
 def assert_not_ready(app: Any, reason: str, row: dict[str, Any]) -> None:
