@@ -118,11 +118,18 @@ def read_page(site: Path, html_path: Path) -> Page:
     return Page(url=url, html_path=html_path, article=article)
 
 
+def is_redirect(html_path: Path) -> bool:
+    """Whether a built page is one mkdocs-redirects wrote: a refresh, no content."""
+    return '<meta http-equiv="refresh"' in html_path.read_text(encoding="utf-8")
+
+
 def site_pages(site: Path) -> list[Page]:
     """Every page of a built site (its 404 page and redirects left out)."""
     pages = []
     for path in sorted(site.rglob("index.html")):
         if path.parent.name == "assets" or "assets" in path.relative_to(site).parts:
+            continue
+        if is_redirect(path):
             continue
         pages.append(read_page(site, path))
     return pages

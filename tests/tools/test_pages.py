@@ -75,6 +75,14 @@ def test_site_pages_finds_every_page(tmp_path: Path) -> None:
     assert [p.url for p in site_pages(tmp_path)] == ["", "roles/metrics/"]
 
 
+def test_site_pages_leaves_redirects_out(tmp_path: Path) -> None:
+    write_site(tmp_path, RUNNABLE)
+    moved = tmp_path / "roles" / "old" / "index.html"
+    moved.parent.mkdir()
+    moved.write_text('<meta http-equiv="refresh" content="0; url=../metrics/">')
+    assert [p.url for p in site_pages(tmp_path)] == ["", "roles/metrics/"]
+
+
 @pytest.mark.parametrize(
     ("url", "name"),
     [
