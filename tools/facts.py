@@ -176,6 +176,28 @@ def _scale_down_wait() -> str:
     return f"{in_words(int(minutes))} minute{'s' if minutes != 1 else ''}"
 
 
+# ship.md's worked example of the autoscaler's rule: pods at this utilisation.
+EXAMPLE_UTILISATION = 95
+
+
+def _scale_example() -> str:
+    """The HPA's rule worked on its floor of pods at `EXAMPLE_UTILISATION`."""
+    pods = _hpa("minReplicas")
+    (metric,) = _hpa("metrics")
+    target = metric["resource"]["target"]["averageUtilization"]
+    wanted = math.ceil(pods * EXAMPLE_UTILISATION / target)
+    times = "\N{MULTIPLICATION SIGN}"  # as the page prints it
+    return f"ceil({pods} {times} {EXAMPLE_UTILISATION} / {target}) = {wanted}"
+
+
+def _default_unavailable_at_max() -> str:
+    """Pods Kubernetes' default 25% maxUnavailable lets stop at the HPA's ceiling.
+
+    The Deployment default rounds a percentage of unavailable pods down.
+    """
+    return in_words(math.floor(_hpa("maxReplicas") * 25 / 100))
+
+
 def _cpu_target() -> str:
     (metric,) = _hpa("metrics")
     return f"{metric['resource']['target']['averageUtilization']}%"
@@ -302,6 +324,8 @@ FACTS: dict[str, Fact] = {
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
+    "hpa.scale_example": Fact(HPA, _scale_example),
+    "hpa.default_unavailable_at_max": Fact(HPA, _default_unavailable_at_max),
     "hpa.scale_down_wait": Fact(HPA, _scale_down_wait),
     **{
         f"probe.{kind}": Fact(DEPLOYMENT, lambda kind=kind: _probe(kind))

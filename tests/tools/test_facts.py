@@ -188,3 +188,20 @@ def test_an_expression_without_the_number_is_named(
     monkeypatch.setattr(facts, "ALERTS", alerts)
     with pytest.raises(LookupError, match="ChurnPredictionShift: no match"):
         FACTS["alert.shift_min_predictions"].text()
+
+
+def test_the_autoscaler_examples_follow_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    times = "\N{MULTIPLICATION SIGN}"
+    assert FACTS["hpa.scale_example"].text() == f"ceil(2 {times} 95 / 70) = 3"
+    assert FACTS["hpa.default_unavailable_at_max"].text() == "two"
+    hpa = tmp_path / "hpa.yaml"
+    target = "{resource: {target: {averageUtilization: 60}}}"
+    hpa.write_text(
+        f"spec:\n  minReplicas: 3\n  maxReplicas: 20\n  metrics: [{target}]\n"
+    )
+    monkeypatch.setattr(facts, "HPA", hpa)
+    facts._manifest.cache_clear()
+    assert FACTS["hpa.scale_example"].text() == f"ceil(3 {times} 95 / 60) = 5"
+    assert FACTS["hpa.default_unavailable_at_max"].text() == "five"
