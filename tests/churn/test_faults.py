@@ -24,21 +24,12 @@ import httpx
 import pytest
 
 from churn.cli import main
-from churn.serve import BODY_DEADLINE_S, MAX_BODY_BYTES
+from churn.serve import BODY_DEADLINE_S, MAX_BODY_BYTES, Customer
 from tests.churn.conftest import ADMIN, service
 from tests.paths import SNIPPETS
 
-CUSTOMER = {
-    "customer_id": "C0000042",
-    "tenure_months": 8,
-    "monthly_charges": 79.5,
-    "support_calls": 3,
-    "senior": False,
-    "contract": "month-to-month",
-    "payment_method": "electronic-check",
-    "internet_service": "fiber",
-    "region": "north",
-}
+# The example the service's own OpenAPI document gives: a valid customer.
+CUSTOMER = Customer.model_config["json_schema_extra"]["examples"][0]
 
 
 def churn(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
