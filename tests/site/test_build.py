@@ -169,3 +169,12 @@ def test_tables_are_made_sortable_on_every_page(built_site: Build) -> None:
     page = (built_site.site / "roles" / "metrics" / "index.html").read_text()
     assert "assets/vendor/tablesort/tablesort.min.js" in page
     assert "assets/javascripts/tables.js" in page
+
+
+def test_serve_reloads_when_an_included_snippet_changes() -> None:
+    """`mkdocs serve` watches docs/ and mkdocs.yml; pages include snippets/ too."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    watched = {Path(path).resolve() for path in config["watch"]}
+    assert SNIPPETS.resolve() in watched
