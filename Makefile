@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build dist test lint format update-examples bench audit vendor clean
+.PHONY: help env serve build dist test lint format update-examples diagrams bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,10 +36,10 @@ help: ## List the commands
 env: .venv/.synced ## Create or update the environment from uv.lock
 
 serve: env ## Serve the guide on http://127.0.0.1:8000
-	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
+	$(RUN) python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: env ## Build the site into site/ (strict: any warning fails), with a notebook per page
-	$(RUN) mkdocs build --strict
+	$(RUN) python -m mkdocs build --strict
 	$(RUN) python -m tools.notebooks site
 
 dist: env ## Build the reference system's wheel and sdist into dist/ (the locked hatchling, offline)
@@ -60,15 +60,18 @@ update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install b
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
 	$(RUN) python -m tools.install_lines
 
+diagrams: env ## Redraw docs/generated/diagrams/ from the pages' ```mermaid fences (needs Chromium)
+	$(RUN) python -m tools.diagrams
+
 bench: env ## Run the benchmarks; print a table and write reports/bench.md
 	$(RUN) python -m benchmarks
 
 audit: env ## Audit the site in Chromium: page weight, Lighthouse (npx); write reports/audit.md. SUITE=1 also times the tests
 	$(RUN) python -m benchmarks.site_audit $(if $(SUITE),--suite)
 
-vendor: ## Refresh docs/assets/vendor/ from package-lock.json (needs npm)
+vendor: ## Refresh docs/assets/vendor/ and tools/vendor/ from package-lock.json (needs npm)
 	npm ci --ignore-scripts --no-audit --no-fund
-	cp node_modules/mermaid/dist/mermaid.min.js node_modules/mermaid/LICENSE docs/assets/vendor/mermaid/
+	cp node_modules/mermaid/dist/mermaid.min.js node_modules/mermaid/LICENSE tools/vendor/mermaid/
 	cp node_modules/tablesort/dist/tablesort.min.js node_modules/tablesort/dist/sorts/tablesort.number.min.js \
 	  node_modules/tablesort/LICENCE docs/assets/vendor/tablesort/
 

@@ -1,9 +1,11 @@
 """Audit the site as readers get it; print the report and write reports/audit.md.
 
 ``python -m benchmarks.site_audit`` (``make audit``) builds the site strictly, serves
-it on loopback at its deployed path, and measures each page's first load in Chromium,
-the search index, and Lighthouse scores for the home page and the longest page, as a
-phone and as a desktop. ``--suite`` also times the test suite, serial and with xdist
+it on loopback at its deployed path, compressed as GitHub Pages serves it, and
+measures each page's first load in Chromium against a budget, the search index, and
+Lighthouse scores as a phone on a sample that always holds the heaviest pages. In the
+same run it audits the longest page built with MkDocs' default theme, for a ratio.
+``--suite`` also times the test suite, serial and with xdist
 (about ten minutes more).
 """
 
@@ -35,52 +37,145 @@ REPORT = ROOT / "reports" / "audit.md"
 LIGHTHOUSE_FLAGS = [flag for flag in LAUNCH_ARGS if " " not in flag]
 
 
-def weights_section(url: str, site: Path, chromium: str) -> str:
-    """Each page's first load and the search index, as Markdown."""
+# A reader's first view of any page, compressed, including what it fetches at once.
+BUDGET_KIB = 500
+# Lighthouse takes about 20 s a page: audit a sample that always holds the worst.
+HEAVIEST = 5
+
+# The longest page's Markdown, with the guide's extensions, built with MkDocs' own
+# default theme: what the theme costs, measured against the same content.
+DEFAULT_THEME = """\
+INHERIT: {config}
+site_name: default-theme baseline
+docs_dir: {docs}
+theme:
+  name: mkdocs
+  custom_dir: {empty}
+  locale: en
+extra_css: []
+extra_javascript: []
+plugins: [search]
+strict: false
+watch: []
+nav: [{page}]
+"""
+
+
+def weigh(url: str, site: Path, chromium: str) -> list[site_weight.PageWeight]:
+    """Each page's first load with an empty cache, as the browser counts it."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         try:
-            weights = [
+            return [
                 site_weight.first_load(browser, url, page) for page in built_pages(site)
             ]
         finally:
             browser.close()
-    table = site_weight.markdown(weights, site_weight.search_index_size(site))
-    return f"## Page weight\n\nFirst load with an empty cache, compressed.\n\n{table}"
 
 
-def lighthouse_section(url: str, site: Path, chromium: str) -> str:
-    """Lighthouse on the home page and the longest page, as Markdown."""
-    pages = ["", site_weight.longest_page(site)]
+def weights_section(weights: list[site_weight.PageWeight], site: Path) -> str:
+    """Each page's first load and the search index, as Markdown."""
+    table = site_weight.markdown(
+        weights, site_weight.search_index_size(site), BUDGET_KIB
+    )
+    return (
+        "## Page weight\n\nFirst load with an empty cache, compressed as GitHub "
+        f"Pages sends it. Budget: {BUDGET_KIB} KiB a page.\n\n{table}"
+    )
+
+
+def sample(weights: list[site_weight.PageWeight], site: Path) -> list[str]:
+    """The pages Lighthouse audits: home, the longest, the most elements, the heaviest.
+
+    Returns:
+        Page paths relative to the site root, ``""`` for the home page, each once.
+    """
+    heaviest = sorted(weights, key=lambda w: w.transferred, reverse=True)[:HEAVIEST]
+    pages = [
+        "",
+        site_weight.longest_page(site),
+        site_weight.most_elements(site),
+        *(w.page.removeprefix("(home)") for w in heaviest),
+    ]
+    return list(dict.fromkeys(pages))
+
+
+def _cells(report: lighthouse.Report) -> str:
+    return " | ".join(
+        f"{round(report.scores[c] * 100)}" + ("" if report.met(c) else " (miss)")
+        for c in lighthouse.TARGETS
+    )
+
+
+def lighthouse_section(url: str, pages: list[str], chromium: str) -> str:
+    """Lighthouse on each page as a phone, and on the first two as a desktop."""
     lines = [
         "| page | as | " + " | ".join(lighthouse.TARGETS) + " |",
         "|---|---|" + "---:|" * len(lighthouse.TARGETS),
     ]
     notes = []
-    for page in pages:
-        for desktop in (False, True):
-            try:
-                report = lighthouse.run(
-                    url + page, chromium, LIGHTHOUSE_FLAGS, desktop=desktop
-                )
-            except RuntimeError as error:
-                notes.append(f"- {page or '(home)'}: not run: {error}")
-                continue
-            cells = [
-                f"{round(report.scores[c] * 100)}"
-                + ("" if report.met(c) else " (miss)")
-                for c in lighthouse.TARGETS
-            ]
-            lines.append(f"| {page or '(home)'} | {report.form_factor} | "
-                         + " | ".join(cells) + " |")  # fmt: skip
-            where = f"{page or '(home)'}, {report.form_factor}"
-            notes += [f"- {where}: {miss}" for miss in report.misses]
+    runs = [(page, False) for page in pages] + [(page, True) for page in pages[:2]]
+    for page, desktop in runs:
+        name = page or "(home)"
+        try:
+            report = lighthouse.run(
+                url + page, chromium, LIGHTHOUSE_FLAGS, desktop=desktop
+            )
+        except RuntimeError as error:
+            notes.append(f"- {name}: not run: {error}")
+            continue
+        lines.append(f"| {name} | {report.form_factor} | {_cells(report)} |")
+        notes += [f"- {name}, {report.form_factor}: {m}" for m in report.misses]
     targets = ", ".join(f"{c} {round(t * 100)}" for c, t in lighthouse.TARGETS.items())
-    text = f"## Lighthouse {lighthouse.VERSION}\n\nTargets: {targets}.\n\n"
+    text = (
+        f"## Lighthouse {lighthouse.VERSION}\n\nTargets: {targets}. Pages: the home "
+        f"page, the longest, the one with the most elements and the {HEAVIEST} "
+        "heaviest first loads.\n\n"
+    )
     text += "\n".join(lines)
     if notes:
         text += "\n\nWhat cost points:\n\n" + "\n".join(notes)
     return text
+
+
+def default_theme_section(url: str, page: str, chromium: str) -> str:
+    """The longest page as a phone: this site against MkDocs' default theme."""
+    source = site_weight.source_of(ROOT / "docs", page)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "mkdocs.yml"
+        (Path(tmp) / "empty").mkdir()
+        settings = DEFAULT_THEME.format(
+            config=ROOT / "mkdocs.yml",
+            docs=ROOT / "docs",
+            empty=Path(tmp) / "empty",
+            page=source,
+        )
+        config.write_text(settings)
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config),
+             "--site-dir", f"{tmp}/site"],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )  # fmt: skip
+        if done.returncode != 0:
+            return f"## Default theme\n\nNot built: {done.stderr.strip()[-300:]}"
+        try:
+            ours = lighthouse.run(url + page, chromium, LIGHTHOUSE_FLAGS, desktop=False)
+            with serve(Path(tmp) / "site") as plain_url:
+                plain = lighthouse.run(
+                    plain_url + page, chromium, LIGHTHOUSE_FLAGS, desktop=False
+                )
+        except RuntimeError as error:
+            return f"## Default theme\n\nNot run: {error}"
+    ratio = ours.scores["performance"] / max(plain.scores["performance"], 0.01)
+    return (
+        f"## Default theme\n\n{page}, as a phone, in the same run: this site against "
+        "the same Markdown and extensions built with MkDocs' default theme.\n\n"
+        "| build | " + " | ".join(lighthouse.TARGETS) + " |\n"
+        "|---|" + "---:|" * len(lighthouse.TARGETS) + "\n"
+        f"| this site | {_cells(ours)} |\n| default theme | {_cells(plain)} |\n\n"
+        f"Performance, this site / default theme: x{ratio:.2f}."
+    )
 
 
 def suite_section() -> str:
@@ -116,9 +211,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         if built.returncode != 0:
             raise SystemExit(f"the strict build failed:\n{built.log}")
         with serve(built.site, site_prefix(), deployed_url()) as url:
+            weights = weigh(url, built.site, chromium)
+            pages = sample(weights, built.site)
             sections = [
-                weights_section(url, built.site, chromium),
-                lighthouse_section(url, built.site, chromium),
+                weights_section(weights, built.site),
+                lighthouse_section(url, pages, chromium),
+                default_theme_section(url, pages[1], chromium),
             ]
     if args.suite:
         sections.append(suite_section())

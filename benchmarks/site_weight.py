@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,22 +67,58 @@ def longest_page(site: Path) -> str:
     return max(sorted(lengths), key=lengths.__getitem__)
 
 
+def most_elements(site: Path) -> str:
+    """The page whose built HTML has the most elements ("" for the home page)."""
+    counts = {}
+    for page in site.rglob("index.html"):
+        if 'http-equiv="refresh"' in page.read_text("utf-8")[:2000]:
+            continue  # a redirect left by mkdocs-redirects
+        counts[page.parent.relative_to(site).as_posix()] = _elements(page)
+    worst = max(sorted(counts), key=counts.__getitem__)
+    return "" if worst == "." else worst + "/"
+
+
+def _elements(page: Path) -> int:
+    return len(re.findall(r"<[a-zA-Z]", page.read_text("utf-8")))
+
+
+def source_of(docs: Path, page: str) -> str:
+    """The source file, relative to ``docs``, that a page URL was built from."""
+    stem = page.rstrip("/") or "index"
+    for candidate in (f"{stem}.md", f"{stem}/index.md", f"{stem}.ipynb"):
+        if (docs / candidate).is_file():
+            return candidate
+    raise FileNotFoundError(f"no source in {docs} for {page!r}")
+
+
 def kib(size: int) -> str:
     """A byte count in KiB with one decimal, e.g. ``"12.3"``."""
     return f"{size / 1024:,.1f}"
 
 
-def markdown(weights: list[PageWeight], index: tuple[int, int]) -> str:
-    """A table of first loads, heaviest first, and the search index's size."""
+def markdown(
+    weights: list[PageWeight], index: tuple[int, int], budget_kib: int = 0
+) -> str:
+    """A table of first loads, heaviest first, and the search index's size.
+
+    With ``budget_kib``, a page that transfers more is marked "(over)" and the table
+    is followed by how many pages are.
+    """
     lines = [
         "| page | transferred (KiB) | requests | largest download |",
         "|---|---:|---:|---|",
     ]
+    over = 0
     for weight in sorted(weights, key=lambda w: w.transferred, reverse=True):
+        mark = ""
+        if budget_kib and weight.transferred > budget_kib * 1024:
+            mark, over = " (over)", over + 1
         lines.append(
-            f"| {weight.page} | {kib(weight.transferred)} | {weight.requests} "
+            f"| {weight.page} | {kib(weight.transferred)}{mark} | {weight.requests} "
             f"| {weight.largest} |"
         )
+    if budget_kib:
+        lines.append(f"\n{over} of {len(weights)} pages over {budget_kib} KiB.")
     raw, compressed = index
     lines.append(
         f"\nSearch index: {kib(raw)} KiB on disk, {kib(compressed)} KiB compressed "

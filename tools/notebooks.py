@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
-from bs4 import NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import markdownify
 
 from tools.pages import Block, Page, block_of, notebook_name, site_pages
@@ -28,6 +28,8 @@ DROP = ["a.headerlink", "a.md-content__button", "button", "script", "style"]
 def cells(page: Page) -> Iterator[nbformat.NotebookNode]:
     """The page's cells: Markdown for prose, code for each runnable block."""
     article = copy.copy(page.article)
+    for figure in article.select("figure.diagram"):
+        figure.replace_with(_diagram_text(figure))
     for selector in DROP:
         for element in article.select(selector):
             element.decompose()
@@ -63,6 +65,20 @@ def _walk(element: Tag) -> Iterator[tuple[str, str]]:
             yield from _walk(child)  # a tab or admonition holding code: go inside
         else:
             yield "html", str(child)
+
+
+def _diagram_text(figure: Tag) -> Tag:
+    """A drawn diagram as its title and description: SVG means nothing in Markdown."""
+    svg = figure.select_one("svg")
+    title = svg.select_one("title") if svg else None
+    desc = svg.select_one("desc") if svg else None
+    paragraph = BeautifulSoup("<p></p>", "html.parser").p
+    emphasis = paragraph.new_tag("em")
+    emphasis.string = f"Diagram: {title.get_text(strip=True) if title else 'untitled'}."
+    paragraph.append(emphasis)
+    if desc:
+        paragraph.append(" " + desc.get_text(strip=True))
+    return paragraph
 
 
 def _fence(block: Block) -> str:

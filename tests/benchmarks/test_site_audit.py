@@ -6,6 +6,7 @@ import pytest
 
 from benchmarks import lighthouse, site_audit, site_weight
 from benchmarks.lighthouse import TARGETS, Report
+from benchmarks.site_weight import PageWeight
 
 
 def fake_run(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
@@ -18,16 +19,13 @@ def fake_run(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Rep
     return Report(url, "desktop" if desktop else "mobile", scores, misses)
 
 
-@pytest.fixture
-def long_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site_weight, "longest_page", lambda site: "long/")
-
-
 def test_lighthouse_section_marks_misses_and_says_why(
-    monkeypatch: pytest.MonkeyPatch, long_page: None
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(lighthouse, "run", fake_run)
-    text = site_audit.lighthouse_section("http://127.0.0.1:1/", Path("."), "chromium")
+    text = site_audit.lighthouse_section(
+        "http://127.0.0.1:1/", ["", "long/"], "chromium"
+    )
     assert "| (home) | mobile | 100 | 100 | 100 | 100 |" in text
     assert "| long/ | mobile | 90 (miss) | 100 | 100 | 100 |" in text
     assert "| long/ | desktop | 100 | 100 | 100 | 100 |" in text
@@ -38,13 +36,15 @@ def test_lighthouse_section_marks_misses_and_says_why(
 
 
 def test_lighthouse_section_says_when_lighthouse_could_not_run(
-    monkeypatch: pytest.MonkeyPatch, long_page: None
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def no_npx(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
         raise RuntimeError("npx not found: Lighthouse needs Node.js and npm")
 
     monkeypatch.setattr(lighthouse, "run", no_npx)
-    text = site_audit.lighthouse_section("http://127.0.0.1:1/", Path("."), "chromium")
+    text = site_audit.lighthouse_section(
+        "http://127.0.0.1:1/", ["", "long/"], "chromium"
+    )
     assert "- (home): not run: npx not found" in text
     assert text.count("not run:") == 4  # two pages, two form factors
 
@@ -53,3 +53,15 @@ def test_lighthouse_flags_have_no_spaces() -> None:
     # Lighthouse splits --chrome-flags on spaces; a flag with one would break apart.
     assert site_audit.LIGHTHOUSE_FLAGS
     assert all(" " not in flag for flag in site_audit.LIGHTHOUSE_FLAGS)
+
+
+def test_the_sample_holds_home_longest_busiest_and_heaviest_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(site_weight, "longest_page", lambda site: "long/")
+    monkeypatch.setattr(site_weight, "most_elements", lambda site: "busy/")
+    weights = [PageWeight(f"p{n}/", n, 1, "x") for n in range(10)]
+    weights.append(PageWeight("(home)", 99, 1, "x"))
+    weights.append(PageWeight("long/", 98, 1, "x"))
+    pages = site_audit.sample(weights, Path("."))
+    assert pages == ["", "long/", "busy/", "p9/", "p8/", "p7/"]

@@ -7,7 +7,9 @@ from benchmarks.site_weight import (
     kib,
     longest_page,
     markdown,
+    most_elements,
     search_index_size,
+    source_of,
 )
 
 
@@ -52,3 +54,35 @@ def test_report_lists_heaviest_first():
 def test_kib_rounds_to_one_decimal():
     assert kib(1536) == "1.5"
     assert kib(1024 * 1024) == "1,024.0"
+
+
+def test_report_marks_pages_over_the_budget():
+    weights = [
+        PageWeight("(home)", 400 * 1024, 10, "a.js"),
+        PageWeight("b/", 600 * 1024, 12, "b.js"),
+    ]
+    text = markdown(weights, (10240, 2048), budget_kib=500)
+    assert "| b/ | 600.0 (over) | 12 | b.js |" in text
+    assert "| (home) | 400.0 | 10 | a.js |" in text
+    assert "1 of 2 pages over 500 KiB." in text
+
+
+def test_most_elements_skips_redirect_pages(tmp_path: Path):
+    def page(path: str, html: str) -> None:
+        (tmp_path / path).mkdir(parents=True, exist_ok=True)
+        (tmp_path / path / "index.html").write_text(html, encoding="utf-8")
+
+    page(".", "<html><p>a</p></html>")
+    page("long", "<html>" + "<p>a</p>" * 50 + "</html>")
+    page("old", '<html><meta http-equiv="refresh">' + "<i></i>" * 99 + "</html>")
+    assert most_elements(tmp_path) == "long/"
+
+
+def test_source_of_finds_pages_notebooks_and_indexes(tmp_path: Path):
+    for name in ("index.md", "a/index.md", "a/b.md", "c.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert source_of(tmp_path, "") == "index.md"
+    assert source_of(tmp_path, "a/") == "a/index.md"
+    assert source_of(tmp_path, "a/b/") == "a/b.md"
+    assert source_of(tmp_path, "c/") == "c.ipynb"

@@ -59,3 +59,17 @@ def test_an_api_signature_stays_prose(tmp_path: Path) -> None:
     )
     page = read_page(tmp_path, write_site(tmp_path, signature + RUNNABLE))
     assert [c.cell_type for c in notebook(page).cells] == ["markdown", "code"]
+
+
+def test_a_diagram_becomes_its_title_and_description(tmp_path: Path) -> None:
+    from tools import diagrams
+
+    figure = diagrams.fence(
+        next(diagrams.find(diagrams.doc_pages())).source, "mermaid", "diagram", {}, None
+    )
+    page = read_page(tmp_path, write_site(tmp_path, "<p>Why.</p>" + figure + RUNNABLE))
+    prose = notebook(page).cells[0].source
+    assert prose.startswith("Why.\n\n*Diagram: ")
+    assert "<svg" not in prose
+    assert "font-family" not in prose
+    assert len(prose.splitlines()) == 3  # the paragraph, a blank line, the diagram
