@@ -97,7 +97,7 @@ def test_search_index_finds_table_text_on_role_pages(
 def test_ownership_matrix_spells_out_every_letter(built_site: Build) -> None:
     """A reader searches for "accountable", not "A": each cell carries both."""
     words = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
-    matrix = [t for t in tables_of(built_site, "ownership") if len(t[0]) >= 5][0]
+    matrix = next(t for t in tables_of(built_site, "ownership") if len(t[0]) >= 5)
     for row in matrix[1:]:
         for _, text in row[1:]:
             letters, _, spelled = text.partition(": ")

@@ -1,0 +1,44 @@
+"""tools/table_rows.py: each table body row gets an anchor made from its first cell."""
+
+from __future__ import annotations
+
+import markdown
+
+from tools.table_rows import slug
+
+TABLE = """\
+# Stages {#stages}
+
+| Stage | Owner |
+|---|---|
+| Data validation | ML engineer |
+| Data validation | again |
+| `on-call` *rota* | SRE |
+| Stages | a row named like the heading |
+"""
+
+
+def html(text: str) -> str:
+    return markdown.markdown(
+        text, extensions=["tables", "toc", "attr_list", "tools.table_rows"]
+    )
+
+
+def test_rows_get_unique_ids_from_their_first_cell() -> None:
+    page = html(TABLE)
+    assert '<tr id="row-data-validation">' in page
+    assert '<tr id="row-data-validation-2">' in page
+    assert '<tr id="row-on-call-rota">' in page  # the text, not the markup
+    assert '<tr id="row-stages">' in page
+    assert page.count("<tr>") == 1  # the header row keeps no id
+
+
+def test_an_id_can_not_collide_with_one_already_on_the_page() -> None:
+    page = html("## X {#row-x}\n\n| a |\n|---|\n| x |\n")
+    assert '<tr id="row-x-2">' in page
+
+
+def test_slug_keeps_ascii_words() -> None:
+    assert slug("R, A: responsible, accountable") == "r-a-responsible-accountable"
+    assert slug("Étape à côté") == "etape-a-cote"
+    assert slug("—") == "row"
