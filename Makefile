@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build dist test lint format update-examples diagrams bench audit vendor clean
+.PHONY: help env serve build preview dist test lint format update-examples diagrams bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,9 +38,13 @@ env: .venv/.synced ## Create or update the environment from uv.lock
 serve: env ## Serve the guide on http://127.0.0.1:8000
 	$(RUN) python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: env ## Build the site into site/ (strict: any warning fails), with a notebook per page
+build: env ## Build the site into site/ (strict: any warning fails), its search index and a notebook per page
 	$(RUN) python -m mkdocs build --strict
+	$(RUN) python -m pagefind --site site --quiet
 	$(RUN) python -m tools.notebooks site
+
+preview: build ## Serve the built site, search included, on http://127.0.0.1:8000
+	$(RUN) python -m http.server --bind 127.0.0.1 --directory site 8000
 
 dist: env ## Build the reference system's wheel and sdist into dist/ (the locked hatchling, offline)
 	$(UV) build --wheel --sdist --no-build-isolation --offline --python .venv/bin/python --out-dir dist

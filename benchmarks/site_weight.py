@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,25 +20,19 @@ class PageWeight:
     largest: str
 
 
-def _is_search_index(request: Request) -> bool:
-    return request.url.endswith("/search/search_index.json")
-
-
 def first_load(browser: Browser, site_url: str, page: str) -> PageWeight:
     """Open ``page`` in a fresh context (empty cache) and add up what it fetched.
 
     Transferred bytes are response headers plus the body as sent (compressed), as
-    a browser's network panel counts them, including the search index Material
-    fetches in the background on every first visit.
+    a browser's network panel counts them, once the network has gone quiet. The
+    search index is not part of it: Pagefind loads only when the reader searches.
     """
     context = browser.new_context()
     finished: list[Request] = []
     context.on("requestfinished", lambda request: finished.append(request))
     try:
         tab = context.new_page()
-        # The search worker may start after the network first goes idle: wait for it.
-        with context.expect_event("requestfinished", predicate=_is_search_index):
-            tab.goto(site_url + page)
+        tab.goto(site_url + page)
         tab.wait_for_load_state("networkidle")
         sizes = {}
         for request in finished:
@@ -51,20 +44,38 @@ def first_load(browser: Browser, site_url: str, page: str) -> PageWeight:
     return PageWeight(page or "(home)", sum(sizes.values()), len(finished), largest)
 
 
+# What Pagefind fetches before the first result, whatever the query.
+SEARCH_ENTRY = ("pagefind.js", "pagefind-entry.json", "wasm.en.pagefind")
+
+
 def search_index_size(site: Path) -> tuple[int, int]:
-    """The search index's size in bytes: on disk, and gzip-compressed as served."""
-    data = (site / "search" / "search_index.json").read_bytes()
-    return len(data), len(gzip.compress(data, mtime=0))
+    """The search index: all of it on disk, and its entry files gzip-compressed.
+
+    A search fetches the entry files and then only the index chunks and page
+    fragments its words need, so the entry is the fixed cost of a first search.
+    """
+    folder = site / "pagefind"
+    index = [p for p in folder.rglob("*") if p.is_file() and "-ui" not in p.name]
+    entry = [folder / name for name in SEARCH_ENTRY] + list(folder.glob("*.pf_meta"))
+    on_disk = sum(p.stat().st_size for p in index)
+    return on_disk, sum(len(gzip.compress(p.read_bytes(), mtime=0)) for p in entry)
+
+
+def _article_text(html: str) -> str:
+    start = html.find("<article")
+    body = html[start : html.find("</article>", start)] if start != -1 else ""
+    body = re.sub(r"<(svg|script|style)\b.*?</\1>", "", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
 
 
 def longest_page(site: Path) -> str:
-    """The page with the most text, from the search index ("" for the home page)."""
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    lengths: dict[str, int] = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#", 1)[0]
-        lengths[page] = lengths.get(page, 0) + len(doc["text"])
-    return max(sorted(lengths), key=lengths.__getitem__)
+    """The page with the most words in its article ("" for the home page)."""
+    words = {}
+    for page in site.rglob("index.html"):
+        name = page.parent.relative_to(site).as_posix()
+        words[name] = len(_article_text(page.read_text("utf-8")).split())
+    worst = max(sorted(words), key=words.__getitem__)
+    return "" if worst == "." else worst + "/"
 
 
 def most_elements(site: Path) -> str:
@@ -121,7 +132,8 @@ def markdown(
         lines.append(f"\n{over} of {len(weights)} pages over {budget_kib} KiB.")
     raw, compressed = index
     lines.append(
-        f"\nSearch index: {kib(raw)} KiB on disk, {kib(compressed)} KiB compressed "
-        "(fetched once per visit, in the background)."
+        f"\nSearch index (Pagefind): {kib(raw)} KiB on disk, none of it fetched until "
+        f"the reader searches; a first search fetches {kib(compressed)} KiB of entry "
+        "files compressed, then only the chunks its words need."
     )
     return "\n".join(lines)

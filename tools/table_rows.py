@@ -13,7 +13,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from markdown import Markdown
+from markdown import Markdown, util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -26,12 +26,24 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "row"
 
 
-def _text(element: ET.Element) -> str:
-    return "".join(element.itertext())
+# Inline HTML and some inline code wait in Markdown's stash until the page is
+# serialised; a placeholder stands in the tree meanwhile.
+STASHED = re.compile(util.HTML_PLACEHOLDER % r"(\d+)")
 
 
 class RowAnchors(Treeprocessor):
     """Set an ``id`` on each body row of each table that has none."""
+
+    def _text(self, element: ET.Element) -> str:
+        """The element's text as the reader sees it, stashed pieces included."""
+        blocks = self.md.htmlStash.rawHtmlBlocks
+
+        def unstash(match: re.Match[str]) -> str:
+            block = blocks[int(match[1])]
+            raw = block if isinstance(block, str) else "".join(block.itertext())
+            return re.sub(r"<[^>]+>", "", raw)
+
+        return STASHED.sub(unstash, "".join(element.itertext()))
 
     def run(self, root: ET.Element) -> None:
         """Walk the page's tables in order, numbering repeated ids."""
@@ -40,7 +52,7 @@ class RowAnchors(Treeprocessor):
             cells = list(row)
             if row.get("id") or not cells or cells[0].tag != "td":
                 continue  # a header row, or an id someone chose
-            base = PREFIX + slug(_text(cells[0]))
+            base = PREFIX + slug(self._text(cells[0]))
             ident, number = base, 1
             while ident in taken:
                 number += 1

@@ -1,5 +1,4 @@
 import gzip
-import json
 from pathlib import Path
 
 from benchmarks.site_weight import (
@@ -13,31 +12,35 @@ from benchmarks.site_weight import (
 )
 
 
-def write_index(site: Path, docs: list[dict[str, str]]) -> None:
-    (site / "search").mkdir(parents=True)
-    text = json.dumps({"config": {}, "docs": docs})
-    (site / "search" / "search_index.json").write_text(text, encoding="utf-8")
+def write_page(site: Path, path: str, html: str) -> None:
+    (site / path).mkdir(parents=True, exist_ok=True)
+    (site / path / "index.html").write_text(html, encoding="utf-8")
 
 
-def test_longest_page_adds_up_its_sections(tmp_path: Path):
-    write_index(
-        tmp_path,
-        [
-            {"location": "", "title": "Home", "text": "x" * 50},
-            {"location": "a/", "title": "A", "text": "x" * 20},
-            {"location": "a/#one", "title": "One", "text": "x" * 20},
-            {"location": "a/#two", "title": "Two", "text": "x" * 20},
-        ],
-    )
+def test_longest_page_counts_the_words_of_its_article(tmp_path: Path):
+    write_page(tmp_path, ".", "<nav>" + "menu " * 500 + "</nav><article>a b</article>")
+    write_page(tmp_path, "a", "<article><p>" + "word " * 50 + "</p></article>")
+    svg = "<svg><style>" + "x " * 900 + "</style></svg>"
+    write_page(tmp_path, "b", f"<article>{svg}<p>few words</p></article>")
     assert longest_page(tmp_path) == "a/"
 
 
-def test_search_index_size_on_disk_and_compressed(tmp_path: Path):
-    write_index(tmp_path, [{"location": "", "title": "Home", "text": "word " * 500}])
-    data = (tmp_path / "search" / "search_index.json").read_bytes()
-    raw, compressed = search_index_size(tmp_path)
-    assert raw == len(data)
-    assert compressed == len(gzip.compress(data, mtime=0)) < raw
+def test_search_index_size_counts_the_index_and_its_entry(tmp_path: Path):
+    folder = tmp_path / "pagefind"
+    (folder / "fragment").mkdir(parents=True)
+    for name, size in [
+        ("pagefind.js", 300),
+        ("pagefind-entry.json", 20),
+        ("wasm.en.pagefind", 500),
+        ("pagefind.en_1.pf_meta", 40),
+        ("fragment/en_1.pf_fragment", 1000),
+        ("pagefind-ui.js", 9999),  # the stock UI, which this site does not load
+    ]:
+        (folder / name).write_bytes(b"a" * size)
+    on_disk, entry = search_index_size(tmp_path)
+    assert on_disk == 300 + 20 + 500 + 40 + 1000
+    parts = [b"a" * n for n in (300, 20, 500, 40)]
+    assert entry == sum(len(gzip.compress(data, mtime=0)) for data in parts)
 
 
 def test_report_lists_heaviest_first():
@@ -48,7 +51,8 @@ def test_report_lists_heaviest_first():
     lines = markdown(weights, (10240, 2048)).splitlines()
     assert lines[2] == "| b/ | 4.0 | 12 | b.js |"
     assert lines[3] == "| (home) | 2.0 | 10 | a.js |"
-    assert "10.0 KiB on disk, 2.0 KiB compressed" in lines[-1]
+    assert "10.0 KiB on disk, none of it fetched until" in lines[-1]
+    assert "fetches 2.0 KiB of entry files" in lines[-1]
 
 
 def test_kib_rounds_to_one_decimal():

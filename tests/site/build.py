@@ -14,6 +14,7 @@ from tests.paths import ROOT
 # What a build reads besides docs/: the config, theme overrides, included files.
 SOURCES = [
     "mkdocs.yml",
+    "pagefind.yml",
     "docs",
     "snippets",
     "overrides",
@@ -58,6 +59,7 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
     """
     steps = [
         ["mkdocs", "build", "--strict", "--site-dir", str(site)],
+        ["pagefind", "--site", str(site), "--quiet"],  # the search index
         ["tools.notebooks", str(site)],  # as `make build` does, after the build
     ]
     log = ""

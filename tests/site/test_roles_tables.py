@@ -80,18 +80,29 @@ def test_ownership_matrix_has_exactly_one_accountable_per_stage(
         assert sum(len(found) for found in letters) == 1, row[0][1]
 
 
-@pytest.mark.parametrize("term", ["on-call", "p99", "model registry", "RACI"])
-def test_search_index_finds_table_text_on_role_pages(
-    built_site: Build, term: str
+@pytest.mark.parametrize(
+    ("page", "weight"),
+    [
+        ("roles/ownership", ' data-pagefind-weight="2"'),
+        ("skills/api-development", ">"),
+        ("reference/churn/serve", ' data-pagefind-weight="0.4"'),
+    ],
+)
+def test_search_weighs_roles_up_and_reference_down(
+    built_site: Build, page: str, weight: str
 ) -> None:
-    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
-    hits = [
-        doc["location"]
-        for doc in index["docs"]
-        if term.lower() in (doc["title"] + " " + doc["text"]).lower()
-    ]
-    # A hit on a section (with #anchor) takes the reader to the row's own section.
-    assert any(loc.startswith("roles/") and "#" in loc for loc in hits), hits
+    html = (built_site.site / page / "index.html").read_text(encoding="utf-8")
+    assert html.count("<div data-pagefind-body") == 1
+    assert f"<div data-pagefind-body{weight}" in html
+
+
+def test_the_search_index_is_built_with_the_site(built_site: Build) -> None:
+    entry = json.loads(
+        (built_site.site / "pagefind" / "pagefind-entry.json").read_text()
+    )
+    assert entry["languages"]["en"]["page_count"] >= len(ROLE_PAGES)
+    assert list((built_site.site / "pagefind" / "fragment").iterdir())
+    assert not (built_site.site / "search" / "search_index.json").exists()
 
 
 def test_ownership_matrix_spells_out_every_letter(built_site: Build) -> None:

@@ -42,3 +42,8 @@ def test_slug_keeps_ascii_words() -> None:
     assert slug("R, A: responsible, accountable") == "r-a-responsible-accountable"
     assert slug("Étape à côté") == "etape-a-cote"
     assert slug("—") == "row"
+
+
+def test_inline_html_in_the_first_cell_counts_as_its_text() -> None:
+    page = html("| a |\n|---|\n| <b>COPY</b> --from |\n")
+    assert '<tr id="row-copy-from">' in page
