@@ -1,9 +1,10 @@
 """Draw the pages' Mermaid diagrams once, as SVG, so no reader's browser has to.
 
 Run ``python -m tools.diagrams`` (``make diagrams``) after changing a ```mermaid
-fence. It renders every fence in ``docs/`` with the vendored Mermaid in Chromium,
-in a light and a dark theme, and writes ``docs/generated/diagrams/<key>.<theme>.svg``
-(the key is a hash of the fence's text), deleting renders no fence uses any more.
+fence. It renders each fence in ``docs/`` that has no render yet (``--all``: every
+fence) with the vendored Mermaid in Chromium, in a light and a dark theme, into
+``docs/generated/diagrams/<key>.<theme>.svg`` (the key is a hash of the fence's
+text), and deletes renders no fence uses any more.
 
 At build, :func:`fence` (a pymdownx.superfences custom fence) puts both renders of
 a fence inline in the page, and the site's CSS shows the one that matches the
@@ -149,23 +150,28 @@ def untitled(diagrams: Iterable[Diagram]) -> list[Diagram]:
     return [d for d in diagrams if not re.search(r"^\s*accTitle\s*:", d.source, re.M)]
 
 
-def write(drawn: dict[tuple[str, str], str], renders: Path = RENDERS) -> list[Path]:
-    """Write each render; delete renders no diagram uses. Returns the paths written."""
+def write(
+    drawn: dict[tuple[str, str], str], needed: set[Path], renders: Path = RENDERS
+) -> list[Path]:
+    """Write each new render; delete renders no diagram needs. Returns those written."""
     renders.mkdir(parents=True, exist_ok=True)
     written = []
     for (name, theme), svg in sorted(drawn.items()):
         path = renders / f"{name}.{theme}.svg"
         path.write_text(svg + "\n", encoding="utf-8")
         written.append(path)
-    for stale in set(renders.glob("*.svg")) - set(written):
+    for stale in set(renders.glob("*.svg")) - needed - set(written):
         stale.unlink()
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Render every diagram in docs/; print what was written."""
+    """Render the diagrams in docs/ that have no render yet; print what was done."""
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--all", action="store_true", help="redraw every diagram, not only new ones"
+    )
+    args = parser.parse_args(argv)
     from tests.browser.chromium import INSTALL, find_chromium
 
     chromium = find_chromium()
@@ -179,13 +185,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {where}: a diagram has no accTitle line", file=sys.stderr)
         return 1
     sources = list({key(d.source): d.source for d in diagrams}.values())
+    needed = {render_path(source, theme) for source in sources for theme in THEMES}
+    # Renders are named by their source's hash, so one that exists is current; a
+    # redraw could still move a line by a fraction of a pixel, so leave it alone.
+    new = [s for s in sources if args.all or not render_path(s, THEMES[-1]).is_file()]
     try:
-        written = write(render(sources, chromium))
+        written = write(render(new, chromium), needed)
     except RuntimeError as error:
         print(f"error: Mermaid could not draw {error}", file=sys.stderr)
         return 1
     where = RENDERS.relative_to(ROOT)
-    print(f"{len(sources)} diagrams, {len(written)} renders in {where}")
+    print(f"{len(sources)} diagrams; {len(written)} renders written to {where}")
     return 0
 
 

@@ -157,7 +157,7 @@ def _latency_objective() -> str:
 
 
 def _probe(kind: str) -> str:
-    """A probe's timing, as ship.md's table words it, from the container spec."""
+    """A probe's timing, as kubernetes.md's table words it, from the container spec."""
     probe = _container()[f"{kind}Probe"]
     period, failures = probe["periodSeconds"], probe["failureThreshold"]
     if kind == "startup":
@@ -176,7 +176,7 @@ def _scale_down_wait() -> str:
     return f"{in_words(int(minutes))} minute{'s' if minutes != 1 else ''}"
 
 
-# ship.md's worked example of the autoscaler's rule: pods at this utilisation.
+# kubernetes.md's worked example of the autoscaler's rule: pods at this utilisation.
 EXAMPLE_UTILISATION = 95
 
 

@@ -123,7 +123,7 @@ SCHEMA = Link(
 )
 BENCH = Link("Capstone: how fast is it", "capstone/service.md#how-fast-is-it")
 ROLLOUT = Link(
-    "Capstone: rollouts", "capstone/ship.md#rollouts-that-never-lower-capacity"
+    "Capstone: rollouts", "capstone/kubernetes.md#rollouts-that-never-lower-capacity"
 )
 ML_PIPELINE = Link("Capstone: the ML pipeline", "capstone/ship.md#the-ml-pipeline")
 FOUR_LAYERS = Link("Capstone: monitoring layers", "capstone/monitor.md#the-four-layers")
@@ -143,17 +143,18 @@ DATA_QUALITY = Link(
     "Monitoring: data quality", "production/monitoring.md#layer-2-data-quality"
 )
 PERFORMANCE_DRIFT = Link(
-    "Monitoring: performance drift",
-    "production/monitoring.md#performance-drift-when-labels-arrive-late",
+    "Drift and skew: performance drift",
+    "production/drift.md#performance-drift-when-labels-arrive-late",
 )
 SKEW = Link(
-    "Monitoring: skew on the same records",
-    "production/monitoring.md#training-serving-skew-on-the-same-records",
+    "Drift and skew: skew on the same records",
+    "production/drift.md#training-serving-skew-on-the-same-records",
 )
 ALERTS = Link("Monitoring: alerts", "production/monitoring.md#alerts-with-prometheus")
 STABILITY = Link("Stability of performance", "production/stability.md")
 CANARY = Link(
-    "Stability: canary and shadow", "production/stability.md#canary-and-shadow-releases"
+    "Releases: canary and shadow",
+    "production/safe-releases.md#canary-and-shadow-releases",
 )
 REGRESSION = Link(
     "Stability: regression checks",

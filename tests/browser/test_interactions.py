@@ -75,3 +75,13 @@ def test_instant_navigation_keeps_the_page_and_its_scripts(
     # Scripts that enhance a page ran again on the page that instant navigation loaded.
     assert_sorts_on_header_click(page)
     assert recorder.console_errors == []
+
+
+def test_an_old_link_to_a_moved_section_lands_where_it_went(
+    open_context: OpenContext, site_url: str
+) -> None:
+    context, _ = open_context()
+    page = context.new_page()
+    page.goto(site_url + "skills/api-development/#rate-limits")
+    expect(page).to_have_url(site_url + "skills/api-resilience/#rate-limits")
+    expect(page.locator("#rate-limits")).to_be_in_viewport()

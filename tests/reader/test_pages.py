@@ -39,10 +39,13 @@ NO_CODE = {
     "roles/adjacent-roles/": "the neighbouring roles, compared",
     "roles/skill-gap/": "what to learn, linked to the skills part",
     "skills/": "the skills part's landing page",
+    "skills/releases/": "release strategies compared, and the workflow's approval step",
     "production/": "the production part's landing page",
     "capstone/": "the capstone's map of the reference system",
-    "capstone/ship/": "the Dockerfile, workflow and manifests: validated by hadolint, "
-    "check-jsonschema and kubernetes-validate; Docker and the cluster cannot run here",
+    "capstone/ship/": "the Dockerfile and the workflow: validated by hadolint and "
+    "check-jsonschema; Docker cannot run here",
+    "capstone/kubernetes/": "the manifests: validated by kubernetes-validate; the "
+    "cluster cannot run here",
     "transition/": "the transition part's landing page",
     "transition/roadmap/": "shell commands, run in order by test_roadmap.py",
     "transition/self-assessment/": "a self-assessment form (tests/browser/ checks it)",

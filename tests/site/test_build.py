@@ -37,7 +37,7 @@ def test_glossary_is_appended_as_tooltips(built_site: Build) -> None:
 
 def test_a_marked_fact_renders_as_plain_text(built_site: Build) -> None:
     """tools/facts.py's marks reach the page as a bare span: no styling, no tooltip."""
-    page = (built_site.site / "capstone" / "ship" / "index.html").read_text()
+    page = (built_site.site / "capstone" / "kubernetes" / "index.html").read_text()
     assert '<span data-fact="pod.cpu_request">one core</span> of CPU' in page
 
 

@@ -98,7 +98,7 @@ def test_plan_names_the_bad_field():
 @pytest.mark.parametrize(
     ("current", "utilization", "expected"),
     [
-        (2, 1.05, 3),  # the worked example on the capstone's ship page
+        (2, 1.05, 3),  # the worked example on the capstone's Kubernetes page
         (2, 0.75, 2),  # 0.75 / 0.7 = 1.07: within the tolerance, no change
         (4, 0.35, 2),  # half the target: half the pods
         (4, 0.0, 2),  # idle: never below the minimum

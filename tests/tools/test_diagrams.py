@@ -81,8 +81,14 @@ def test_render_names_the_diagram_mermaid_cannot_parse() -> None:
         diagrams.render(["flowchart LR\n  a -->"], require_chromium())
 
 
-def test_write_replaces_stale_renders(tmp_path: Path) -> None:
+def test_write_adds_new_renders_and_drops_unneeded_ones(tmp_path: Path) -> None:
+    kept = tmp_path / "keep.light.svg"
+    kept.write_text("<svg>kept</svg>")
     (tmp_path / "0123.light.svg").write_text("<svg/>")
-    written = diagrams.write({("abcd", "light"): "<svg>new</svg>"}, tmp_path)
+    written = diagrams.write({("abcd", "light"): "<svg>new</svg>"}, {kept}, tmp_path)
     assert written == [tmp_path / "abcd.light.svg"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["abcd.light.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "abcd.light.svg",
+        "keep.light.svg",
+    ]
+    assert kept.read_text() == "<svg>kept</svg>"

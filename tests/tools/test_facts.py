@@ -30,7 +30,7 @@ def test_a_changed_manifest_fails_the_page_that_states_the_old_value(
     changed = tmp_path / "deployment.yaml"
     changed.write_text(text.replace('cpu: "1"', 'cpu: "250m"', 1), encoding="utf-8")
     monkeypatch.setattr(facts, "DEPLOYMENT", changed)
-    found = problems(DOCS / "capstone" / "ship.md")
+    found = problems(DOCS / "capstone" / "kubernetes.md")
     assert any("pod.cpu_request says 'one core'" in p for p in found), found
     assert any("'250 millicores'" in p for p in found), found
 
