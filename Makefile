@@ -36,10 +36,10 @@ help: ## List the commands
 env: .venv/.synced ## Create or update the environment from uv.lock
 
 serve: env ## Serve the guide on http://127.0.0.1:8000
-	$(RUN) python -m mkdocs serve --dev-addr 127.0.0.1:8000
+	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: env ## Build the site into site/ (strict: any warning fails), its search index and a notebook per page
-	$(RUN) python -m mkdocs build --strict
+	$(RUN) mkdocs build --strict
 	$(RUN) python -m pagefind --site site --quiet
 	$(RUN) python -m tools.notebooks site
 
@@ -50,12 +50,12 @@ dist: env ## Build the reference system's wheel and sdist into dist/ (the locked
 	$(UV) build --wheel --sdist --no-build-isolation --offline --python .venv/bin/python --out-dir dist
 
 lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check snippets tests benchmarks tools
-	$(RUN) ruff format --check snippets tests benchmarks tools
+	$(RUN) ruff check snippets tests benchmarks tools extensions
+	$(RUN) ruff format --check snippets tests benchmarks tools extensions
 
 format: env ## Format snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check --fix snippets tests benchmarks tools
-	$(RUN) ruff format snippets tests benchmarks tools
+	$(RUN) ruff check --fix snippets tests benchmarks tools extensions
+	$(RUN) ruff format snippets tests benchmarks tools extensions
 
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term

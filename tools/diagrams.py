@@ -6,16 +6,16 @@ fence) with the vendored Mermaid in Chromium, in a light and a dark theme, into
 ``docs/generated/diagrams/<key>.<theme>.svg`` (the key is a hash of the fence's
 text), and deletes renders no fence uses any more.
 
-At build, :func:`fence` (a pymdownx.superfences custom fence) puts both renders of
-a fence inline in the page, and the site's CSS shows the one that matches the
-palette. A page with a diagram therefore loads no script to draw it, shows it
-without JavaScript, and the build fails if a fence changed and was not redrawn.
+At build, ``guide_extensions.diagrams.fence`` (a pymdownx.superfences custom
+fence) puts both renders of a fence inline in the page, and the site's CSS shows
+the one that matches the palette. A page with a diagram therefore loads no script
+to draw it, shows it without JavaScript, and the build fails if a fence changed and
+was not redrawn.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
 import sys
 import textwrap
@@ -23,13 +23,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pymdownx.superfences import SuperFencesException
+from guide_extensions import diagrams
+from guide_extensions.diagrams import COMMAND, THEMES, key, render_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-RENDERS = DOCS / "generated" / "diagrams"
+RENDERS = ROOT / diagrams.RENDERS
 MERMAID = ROOT / "tools" / "vendor" / "mermaid" / "mermaid.min.js"
-THEMES = ("light", "dark")
 # Mermaid's own theme for each of the site's palettes (default and slate).
 MERMAID_THEMES = {"light": "default", "dark": "dark"}
 # The site's system font stack (mkdocs.yml has `font: false`). Text is measured in
@@ -40,18 +40,11 @@ FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```mermaid[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
     re.DOTALL | re.MULTILINE,
 )
-COMMAND = "python -m tools.diagrams"
-
-
-def key(source: str) -> str:
-    """A short hash of a diagram's text, blind to trailing spaces and blank ends."""
-    lines = [line.rstrip() for line in source.strip().splitlines()]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def render_path(source: str, theme: str) -> Path:
     """Where the render of ``source`` in ``theme`` is kept."""
-    return RENDERS / f"{key(source)}.{theme}.svg"
+    return RENDERS / render_name(source, theme)
 
 
 @dataclass(frozen=True)
@@ -73,31 +66,6 @@ def find(pages: Iterable[Path]) -> Iterator[Diagram]:
 def doc_pages(docs: Path = DOCS) -> list[Path]:
     """The Markdown pages under ``docs``, sorted."""
     return sorted(docs.rglob("*.md"))
-
-
-def fence(
-    source: str, language: str, css_class: str, options: dict, md: object, **kwargs
-) -> str:
-    """Superfences formatter: both stored renders of ``source``, inline.
-
-    Raises:
-        SuperFencesException: The fence has no render: it is new or was changed
-            since ``python -m tools.diagrams`` last ran. Superfences passes this
-            error on, so the build fails and says what to run.
-    """
-    parts = []
-    for theme in THEMES:
-        path = render_path(source, theme)
-        if not path.is_file():
-            first = source.strip().splitlines()[0] if source.strip() else "(empty)"
-            raise SuperFencesException(
-                f"the diagram starting {first!r} has no {theme} render: run `{COMMAND}`"
-            )
-        svg = path.read_text(encoding="utf-8")
-        # Search indexes the text once: the dark render repeats the light one.
-        skip = " data-search-exclude" if theme != THEMES[0] else ""
-        parts.append(f'<div class="diagram__{theme}"{skip}>{svg}</div>')
-    return f'<figure class="{css_class}">{"".join(parts)}</figure>'
 
 
 # Runs in the page: Mermaid draws one diagram and returns its SVG.

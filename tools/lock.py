@@ -54,8 +54,10 @@ class Lock:
         return self._resolve({"name": name})[1]
 
     def project(self) -> dict:
-        """The lock's entry for the project itself (its source is editable)."""
-        (entry,) = (p for p in self._data["package"] if "editable" in p["source"])
+        """The lock's entry for the project itself (editable, at the lock's folder)."""
+        (entry,) = (
+            p for p in self._data["package"] if p["source"].get("editable") == "."
+        )
         return entry
 
     def project_dependencies(self) -> list[Requirement]:
@@ -134,13 +136,17 @@ def export_pylock(project: Path, uv: str, out: Path) -> Path:
 
 
 def pylock_subset(full: Path, keep: set[Key], out: Path) -> Path:
-    """Copy the ``[[packages]]`` entries of ``full`` whose key is in ``keep``."""
+    """Copy the ``[[packages]]`` entries of ``full`` whose key is in ``keep``.
+
+    A local directory (the site's Markdown extensions) has no version in a pylock,
+    and is never one a reader installs, so it is never kept.
+    """
     text = full.read_text(encoding="utf-8")
     head, *entries = text.split("\n[[packages]]\n")
     kept = []
     for entry in entries:
         parsed = tomllib.loads(entry)
-        if (canonicalize_name(parsed["name"]), parsed["version"]) in keep:
+        if (canonicalize_name(parsed["name"]), parsed.get("version")) in keep:
             kept.append(entry)
     out.write_text("\n[[packages]]\n".join([head, *kept]), encoding="utf-8")
     return out

@@ -27,6 +27,7 @@ SOURCES = [
     ".github",
     "tests",
     "tools",
+    "extensions",
     "pyproject.toml",
     "uv.lock",
     "README.md",
@@ -57,15 +58,19 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
 
     ``env`` adds to the environment, e.g. what the Pages workflow sets.
     """
+    python = [sys.executable, "-m"]
+    # The `mkdocs` command itself, as a reader types it: `python -m mkdocs` would
+    # put the project folder on sys.path and hide an extension it cannot import.
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     steps = [
-        ["mkdocs", "build", "--strict", "--site-dir", str(site)],
-        ["pagefind", "--site", str(site), "--quiet"],  # the search index
-        ["tools.notebooks", str(site)],  # as `make build` does, after the build
+        [mkdocs, "build", "--strict", "--site-dir", str(site)],
+        [*python, "pagefind", "--site", str(site), "--quiet"],  # the search index
+        [*python, "tools.notebooks", str(site)],  # as `make build` does, after it
     ]
     log = ""
     for step in steps:
         done = subprocess.run(
-            [sys.executable, "-m", *step],
+            step,
             cwd=project,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
             capture_output=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from guide_extensions.diagrams import fence
 from pymdownx.superfences import SuperFencesException
 
 from tests.browser.chromium import require_chromium
@@ -56,11 +57,11 @@ def test_the_key_ignores_trailing_spaces_and_blank_ends() -> None:
 
 def test_an_undrawn_fence_fails_the_build_with_the_command_to_run() -> None:
     with pytest.raises(SuperFencesException, match=r"run `python -m tools\.diagrams`"):
-        diagrams.fence(TINY + "  b --> c\n", "mermaid", "diagram", {}, None)
+        fence(TINY + "  b --> c\n", "mermaid", "diagram", {}, None)
 
 
 def test_a_drawn_fence_puts_both_renders_inline() -> None:
-    html = diagrams.fence(ALL[0].source, "mermaid", "diagram", {}, None)
+    html = fence(ALL[0].source, "mermaid", "diagram", {}, None)
     assert html.startswith('<figure class="diagram"><div class="diagram__light"><svg')
     assert '<div class="diagram__dark" data-search-exclude><svg' in html
 

@@ -55,6 +55,7 @@ def test_a_pylock_subset_keeps_only_the_named_packages(tmp_path: Path) -> None:
     full.write_text(
         'lock-version = "1.0"\n\n[[packages]]\nname = "a"\nversion = "1"\n'
         '\n[[packages]]\nname = "b"\nversion = "2"\n'
+        '\n[[packages]]\nname = "local"\ndirectory = { path = "extensions" }\n'
     )
     out = pylock_subset(full, {("b", "2")}, tmp_path / "pylock.sub.toml")
     assert [p["name"] for p in tomllib.loads(out.read_text())["packages"]] == ["b"]

@@ -62,9 +62,11 @@ def test_an_api_signature_stays_prose(tmp_path: Path) -> None:
 
 
 def test_a_diagram_becomes_its_title_and_description(tmp_path: Path) -> None:
+    from guide_extensions.diagrams import fence
+
     from tools import diagrams
 
-    figure = diagrams.fence(
+    figure = fence(
         next(diagrams.find(diagrams.doc_pages())).source, "mermaid", "diagram", {}, None
     )
     page = read_page(tmp_path, write_site(tmp_path, "<p>Why.</p>" + figure + RUNNABLE))

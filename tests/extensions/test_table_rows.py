@@ -1,10 +1,9 @@
-"""tools/table_rows.py: each table body row gets an anchor made from its first cell."""
+"""guide_extensions.table_rows: each table body row gets an anchor from its 1st cell."""
 
 from __future__ import annotations
 
 import markdown
-
-from tools.table_rows import slug
+from guide_extensions.table_rows import slug
 
 TABLE = """\
 # Stages {#stages}
@@ -20,7 +19,7 @@ TABLE = """\
 
 def html(text: str) -> str:
     return markdown.markdown(
-        text, extensions=["tables", "toc", "attr_list", "tools.table_rows"]
+        text, extensions=["tables", "toc", "attr_list", "guide_extensions.table_rows"]
     )
 
 

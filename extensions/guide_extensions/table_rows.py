@@ -1,7 +1,7 @@
 """A Python-Markdown extension: give every table body row an anchor to link to.
 
-Listed in mkdocs.yml as ``tools.table_rows``. Each ``<tr>`` in a table body gets
-an ``id`` made from its first cell, e.g. ``row-data-validation``, so a search
+Listed in mkdocs.yml as ``guide_extensions.table_rows``. Each ``<tr>`` in a table
+body gets an ``id`` made from its first cell, e.g. ``row-data-validation``, so a search
 result, a bookmark or a chat message can point at one row of a comparison table;
 the site's CSS and ``tables.js`` highlight the row a link arrives at. Ids are
 unique on the page: a repeated first cell gets ``-2``, ``-3``.
@@ -70,5 +70,5 @@ class TableRowsExtension(Extension):
 
 
 def makeExtension(**kwargs: object) -> TableRowsExtension:
-    """The entry point Python-Markdown calls for ``tools.table_rows``."""
+    """The entry point Python-Markdown calls for ``guide_extensions.table_rows``."""
     return TableRowsExtension(**kwargs)

@@ -1,0 +1,1 @@
+"""Markdown extensions for the guide's MkDocs build (see mkdocs.yml)."""
