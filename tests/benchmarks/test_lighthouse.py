@@ -1,7 +1,10 @@
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lighthouse import TARGETS, command, misses, summarise
+import pytest
+
+from benchmarks import lighthouse
+from benchmarks.lighthouse import TARGETS, Report, command, median, misses, summarise
 
 
 def audit(title: str, score: float | None, shown: str = "", mode: str = "numeric"):
@@ -87,3 +90,45 @@ def test_a_category_lighthouse_could_not_score_says_why():
     del data["runtimeError"], data["audits"]["performance-weighted"]["errorMessage"]
     assert misses(data) == ["performance: not scored (no reason given)"]
     assert summarise(data).scores["performance"] == 0.0
+
+
+def test_the_summary_keeps_the_machine_benchmark():
+    data = result({})
+    assert summarise(data).benchmark == 0.0  # older results have no environment
+    data["environment"] = {"benchmarkIndex": 2202.5}
+    assert summarise(data).benchmark == 2202.5
+
+
+def phone(performance: float, benchmark: float = 2000.0) -> Report:
+    scores = {**dict.fromkeys(TARGETS, 1.0), "performance": performance}
+    return Report("http://x/", "mobile", scores, [], benchmark)
+
+
+def test_the_median_run_is_the_middle_performance_score():
+    runs = [phone(0.97, 2200), phone(0.71, 1100), phone(0.93, 1900)]
+    assert median(runs) is runs[2]
+    assert median(runs[:2]) is runs[1]  # of two, the lower: no flattering
+    assert median([runs[0]]) is runs[0]
+    with pytest.raises(ValueError, match="no Lighthouse runs"):
+        median([])
+
+
+def test_run_median_runs_lighthouse_as_often_as_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scores = iter([0.8, 0.99, 0.95, 0.5, 0.9])
+    calls = []
+
+    def fake(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
+        calls.append(desktop)
+        return phone(next(scores))
+
+    monkeypatch.setattr(lighthouse, "run", fake)
+    assert (
+        lighthouse.run_median("u", "c", [], desktop=False).scores["performance"] == 0.95
+    )
+    assert len(calls) == lighthouse.RUNS == 3
+    assert (
+        lighthouse.run_median("u", "c", [], desktop=True, runs=1).scores["performance"]
+        == 0.5
+    )

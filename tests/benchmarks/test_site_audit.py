@@ -26,9 +26,9 @@ def test_lighthouse_section_marks_misses_and_says_why(
     text = site_audit.lighthouse_section(
         "http://127.0.0.1:1/", ["", "long/"], "chromium"
     )
-    assert "| (home) | mobile | 100 | 100 | 100 | 100 |" in text
-    assert "| long/ | mobile | 90 (miss) | 100 | 100 | 100 |" in text
-    assert "| long/ | desktop | 100 | 100 | 100 | 100 |" in text
+    assert "| (home) | mobile | 100 | 100 | 100 | 100 | 0 |" in text
+    assert "| long/ | mobile | 90 (miss) | 100 | 100 | 100 | 0 |" in text
+    assert "| long/ | desktop | 100 | 100 | 100 | 100 | 0 |" in text
     assert text.endswith(
         "What cost points:\n\n"
         "- long/, mobile: performance: Largest Contentful Paint (2.9 s)"

@@ -18,4 +18,11 @@ document$.subscribe(function () {
   document.querySelectorAll(".jupyter-wrapper .highlight-ipynb").forEach(function (code) {
     code.setAttribute("tabindex", "0");
   });
+  // Material makes a code block that scrolls sideways reachable from the keyboard
+  // when it mounts the block, which `content.lazy` defers until the block is on
+  // screen (mkdocs.yml). Until then every block is reachable; Material takes the
+  // stop away again from a block that turns out not to scroll.
+  document.querySelectorAll(".md-typeset pre > code:not([tabindex])").forEach(function (code) {
+    code.setAttribute("tabindex", "0");
+  });
 });
