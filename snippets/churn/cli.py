@@ -34,6 +34,7 @@ GATE_REFUSED = 3  # exit code: the pipeline ran, and the gate said no
 CONTRACT_BROKEN = 4  # exit code: input data broke its contract
 DRIFT_FOUND = 5  # exit code of `monitor --fail-on-drift` when drift is found
 # --8<-- [end:exit-codes]
+TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"  # the variable MLflow's own clients read
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -57,9 +58,11 @@ def _registry(args: argparse.Namespace) -> Registry:
 
     create = getattr(args, "create_registry", False)
     try:
-        return Registry(args.registry, create=create)
+        return Registry(args.registry, create=create, tracking_uri=args.tracking_uri)
     except RegistryError as error:
-        missing = not (args.registry / "mlflow.db").exists()
+        missing = (
+            args.tracking_uri is None and not (args.registry / "mlflow.db").exists()
+        )
         if args.command == "train" and not create and missing:
             raise RegistryError(
                 f"{error}; pass --create-registry to start one"
@@ -113,10 +116,18 @@ def _rollback(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from churn.serve import ADMIN_TOKEN_ENV, create_app, file_loader, registry_loader
+    from churn.serve import (
+        ADMIN_TOKEN_ENV,
+        create_app,
+        file_loader,
+        registry_loader,
+        server_loader,
+    )
 
     if args.model:
         loader = file_loader(args.model, args.sha256)
+    elif args.tracking_uri:  # the folder is then only a cache for its files
+        loader = server_loader(args.tracking_uri, args.registry)
     else:
         loader = registry_loader(args.registry)
     # The port opens before the model loads: /health answers at once, /ready
@@ -243,6 +254,12 @@ def _parser() -> argparse.ArgumentParser:
 
     for sub in (train, promote, serve, score, monitor, commands.choices["rollback"]):
         sub.add_argument("--registry", type=Path, help="registry folder")
+        sub.add_argument(
+            "--tracking-uri",
+            default=os.environ.get(TRACKING_URI_ENV) or None,
+            help=f"an MLflow tracking server to use as the registry (default:"
+            f" ${TRACKING_URI_ENV}); --registry is then a local folder for its files",
+        )
     for sub in (score, monitor):
         sub.add_argument(
             "--version", type=int, help="model version (default: champion)"

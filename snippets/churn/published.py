@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 SERVING_DIR = "serving"  # one file per registered model: serving/churn.json
+NO_EXPORT = "no ONNX export was recorded"  # a version registered without one
 
 
 class PublishedError(ValueError):
@@ -52,6 +53,23 @@ class Published:
     onnx_file: str | None
     onnx_sha256: str | None
     onnx_note: str
+
+
+def onnx_note(tags: dict[str, str]) -> str:
+    """Say how a version's ONNX export was proven, or why it has none.
+
+    Args:
+        tags: The model version's tags, as `churn.registry.Registry.register` sets
+            them (`churn.export.Export.tags` among them).
+    """
+    if "onnx_unavailable" in tags:
+        return f"no ONNX export: {tags['onnx_unavailable']}"
+    if "onnx_file" not in tags:
+        return NO_EXPORT
+    return (
+        f"ONNX export proven at registration on {tags['onnx_parity_rows']} rows:"
+        f" max |dp| {tags['onnx_max_abs_diff']} <= {tags['onnx_tolerance']}"
+    )
 
 
 def serving_file(root: str | Path, name: str) -> Path:

@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from churn.artifacts import ArtifactError, load_model
 from churn.artifacts import sha256 as file_sha256
-from churn.published import Published, publish
+from churn.published import NO_EXPORT, Published, onnx_note, publish
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -55,7 +55,6 @@ HISTORY_TAG = "champion_history"  # registered-model tag: earlier champions, in 
 ARTIFACT_DIR = "model"
 VERSION_TAGS = ("sha256", "data_hash", "model_file")  # copied from run to version
 ONNX_TAG_PREFIX = "onnx_"  # the ONNX file, its hash and its proof: copied too
-NO_EXPORT = "no ONNX export was recorded"  # a version registered without one
 PACKAGES = ("scikit-learn", "pandas", "skops")
 
 
@@ -109,45 +108,65 @@ def environment() -> dict[str, str]:
 
 
 class Registry:
-    """Runs and model versions of one model, stored under one folder.
+    """Runs and model versions of one model, in a folder or on a tracking server.
 
     Args:
-        root: The folder holding ``mlflow.db`` and ``artifacts/``.
+        root: The folder holding ``mlflow.db`` and ``artifacts/``; with a server,
+            where downloaded files and ``serving/`` go.
         model_name: The registered model, and the experiment its runs are logged to.
         create: Start a new registry at root if it has no ``mlflow.db``. False
             refuses a missing registry, so a mistyped path is an error instead
             of a new, empty registry that quietly takes the models.
+        tracking_uri: An MLflow tracking server (``http://...``) that several
+            processes share; runs, versions and files then live there.
 
     Attributes:
         client: The underlying `MlflowClient`, for queries this class does not wrap.
     """
 
     def __init__(
-        self, root: str | Path, model_name: str = "churn", create: bool = True
+        self,
+        root: str | Path,
+        model_name: str = "churn",
+        create: bool = True,
+        tracking_uri: str | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.model_name = model_name
-        if not create and not (self.root / "mlflow.db").is_file():
+        self.server = tracking_uri
+        where = tracking_uri or root
+        if tracking_uri is None and not create and not self.database.is_file():
             raise RegistryError(f"no registry at {root}: it has no mlflow.db")
         # URIs go to this client only, not to mlflow's global state, so two
         # registries in one process stay apart.
-        uri = f"sqlite:///{self.root / 'mlflow.db'}"
+        uri = tracking_uri or f"sqlite:///{self.database}"
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self.client = MlflowClient(tracking_uri=uri, registry_uri=uri)
             self._experiment_id = self._experiment()
             self._ensure_registered_model()
         except (OSError, MlflowException, SQLAlchemyError) as error:
-            # One line that names the folder; the SQL and the traceback stay out.
+            # One line that names the place; the SQL and the traceback stay out.
             raise RegistryError(
-                f"cannot open the registry at {root}: {_first_line(error)}"
+                f"cannot open the registry at {where}: {_first_line(error)}"
             ) from None
 
+    @property
+    def database(self) -> Path:
+        """The SQLite file of a registry kept in a folder (unused with a server)."""
+        return self.root / "mlflow.db"
+
     def _experiment(self) -> str:
-        """Return the experiment's ID, creating it with artifacts under root."""
+        """Return the experiment's ID, creating it with artifacts under root.
+
+        A server keeps artifacts where it was told to (``--artifacts-destination``)
+        and hands them out through its proxy, so its experiments set no location.
+        """
         found = self.client.get_experiment_by_name(self.model_name)
         if found is not None:
             return found.experiment_id
+        if self.server is not None:
+            return self.client.create_experiment(self.model_name)
         # Without an explicit location MLflow writes to ./mlruns of the current folder.
         location = (self.root / "artifacts" / self.model_name).as_uri()
         return self.client.create_experiment(
@@ -281,7 +300,7 @@ class Registry:
             if onnx_file is None
             else self._local_file(found.run_id, onnx_file),
             onnx_sha256=tags.get("onnx_sha256"),
-            onnx_note=_onnx_note(tags),
+            onnx_note=onnx_note(tags),
         )
 
     def _local_file(self, run_id: str, name: str) -> Path:
@@ -397,18 +416,6 @@ class Registry:
             ArtifactError: If the file's hash differs or it holds untrusted types.
         """
         return load_model(ref.path, ref.sha256)
-
-
-def _onnx_note(tags: dict[str, str]) -> str:
-    """Say how a version's ONNX export was proven, or why it has none."""
-    if "onnx_unavailable" in tags:
-        return f"no ONNX export: {tags['onnx_unavailable']}"
-    if "onnx_file" not in tags:
-        return NO_EXPORT
-    return (
-        f"ONNX export proven at registration on {tags['onnx_parity_rows']} rows:"
-        f" max |dp| {tags['onnx_max_abs_diff']} <= {tags['onnx_tolerance']}"
-    )
 
 
 def _history(tags: dict[str, str]) -> list[int]:

@@ -69,8 +69,9 @@ from churn.fields import (
     REGIONS,
 )
 from churn.microbatch import MicroBatcher
-from churn.published import PublishedError, read_published, resolve
+from churn.published import Published, PublishedError, read_published, resolve
 from churn.runtime import ONNX_RUNTIME, Scorer, load_onnx, load_pipeline
+from churn.tracking_server import TrackingServerError, fetch_champion
 
 logger = logging.getLogger(__name__)
 # The most single-record requests one model call answers: a call costs about the
@@ -168,25 +169,64 @@ def registry_loader(root: str | Path, name: str = "churn") -> Loader:
 
     def load() -> LoadedModel:
         try:
-            champion = read_published(root, name)
-            if champion.onnx_file is not None and champion.onnx_sha256 is not None:
-                path = resolve(root, champion.onnx_file)
-                scorer: Scorer = load_onnx(path, champion.onnx_sha256)
-            else:  # no proven export: the pipeline itself, slower and never wrong
-                path = resolve(root, champion.model_file)
-                scorer = load_pipeline(path, champion.sha256)
+            return _load_champion(root, read_published(root, name))
         except PublishedError as error:
             raise ModelLoadError(str(error)) from None
-        except FileNotFoundError as error:
-            raise ModelLoadError(f"champion file not found: {error.filename}") from None
-        identity = (champion.name, str(champion.version), "champion")
-        lineage = (champion.sha256, champion.data_hash, champion.onnx_note)
-        return LoadedModel(scorer, *identity, *lineage)
 
     return load
 
 
+def _load_champion(root: Path, champion: Published) -> LoadedModel:
+    """Load the champion's ONNX export if proven, its pipeline otherwise."""
+    try:
+        if champion.onnx_file is not None and champion.onnx_sha256 is not None:
+            path = resolve(root, champion.onnx_file)
+            scorer: Scorer = load_onnx(path, champion.onnx_sha256)
+        else:  # no proven export: the pipeline itself, slower and never wrong
+            path = resolve(root, champion.model_file)
+            scorer = load_pipeline(path, champion.sha256)
+    except PublishedError as error:
+        raise ModelLoadError(str(error)) from None
+    except FileNotFoundError as error:
+        raise ModelLoadError(f"champion file not found: {error.filename}") from None
+    identity = (champion.name, str(champion.version), "champion")
+    lineage = (champion.sha256, champion.data_hash, champion.onnx_note)
+    return LoadedModel(scorer, *identity, *lineage)
+
+
 # --8<-- [end:registry-loader]
+
+
+# --8<-- [start:server-loader]
+def server_loader(uri: str, cache: str | Path, name: str = "churn") -> Loader:
+    """Return a loader that serves the champion an MLflow tracking server holds.
+
+    Each load asks the server which version is the champion, so a reload after a
+    promotion on the server serves the new one; files come through the server's
+    artifact proxy into ``cache`` and are loaded only if their hashes match
+    (`churn.tracking_server`). The service still imports no MLflow.
+
+    Args:
+        uri: The tracking server, e.g. ``http://mlflow.models.svc:5000``.
+        cache: A writable folder for the champion's files.
+        name: The registered model.
+
+    Returns:
+        A function of no arguments that loads the champion.
+    """
+    cache = Path(cache)
+
+    def load() -> LoadedModel:
+        try:
+            champion = fetch_champion(uri, name, cache)
+        except TrackingServerError as error:
+            raise ModelLoadError(str(error)) from None
+        return _load_champion(cache, champion)
+
+    return load
+
+
+# --8<-- [end:server-loader]
 
 
 # --8<-- [start:schema]

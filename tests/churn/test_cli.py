@@ -534,3 +534,16 @@ def test_a_window_that_breaks_the_contract_fails_the_drift_gate(
     assert main(argv) == CONTRACT_BROKEN
     summary = capsys.readouterr().out.splitlines()[2]
     assert summary.startswith("**Data contract broken** (1 failure(s)")
+
+
+def test_serve_with_a_tracking_server_reads_the_champion_from_it(tmp_path, monkeypatch):
+    # The real server is in tests/churn/test_tracking_server.py; here, none answers.
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9")
+    args = ["serve", "--registry", str(tmp_path)]
+    assert main(args) == 0
+    with loaded(served["app"]) as client:
+        ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "cannot reach http://127.0.0.1:9/api/2.0/mlflow" in ready.text

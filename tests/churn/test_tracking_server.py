@@ -1,0 +1,214 @@
+"""A registry several processes share: a real ``mlflow server`` on loopback.
+
+The training side writes runs, versions and files to the server; the service reads
+its champion back over HTTP with the standard library; promoting a new version on
+the server and reloading the service serves that version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from email.message import Message
+from io import BytesIO
+from pathlib import Path
+from urllib.error import HTTPError
+
+import httpx
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+import churn.tracking_server as remote
+from churn.artifacts import save_model
+from churn.artifacts import sha256 as file_sha256
+from churn.config import Config
+from churn.data import generate
+from churn.pipeline import run
+from churn.registry import Registry
+from churn.serve import create_app, server_loader
+from churn.tracking_server import TrackingServerError, _proxy_path, fetch_champion
+from churn.train import train
+from tests.churn.conftest import free_port
+from tests.paths import DOCS
+from tests.test_shell_blocks import block_run_by
+
+START_TIMEOUT_S = 120  # bounds the wait for migrations and start-up; not a check
+TOKEN = "tracking-server-admin-token"
+
+
+@pytest.fixture(scope="module")
+def tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mlflow server`` with a SQLite backend and an artifact folder, on loopback."""
+    mlflow = Path(sys.executable).with_name("mlflow")  # this environment's command
+    assert mlflow.is_file(), "no mlflow command: it comes with the server group"
+    home = tmp_path_factory.mktemp("tracking-server")
+    port = free_port()
+    command = [
+        str(mlflow), "server",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--backend-store-uri", f"sqlite:///{home / 'mlflow.db'}",
+        "--artifacts-destination", str(home / "artifacts"),
+        "--workers", "1",
+    ]  # fmt: skip
+    env = os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"}
+    log = (home / "server.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            assert process.poll() is None, (home / "server.log").read_text()[-2000:]
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass  # not listening yet
+            assert time.monotonic() < deadline, "mlflow server never answered"
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def second_version(registry: Registry, frame: pd.DataFrame, folder: Path) -> int:
+    """Train on other rows and register the result, as the next CI run would."""
+    model = train(frame, Config())
+    path = folder / "model.skops"
+    sha = save_model(model, path)
+    run_id = registry.log_run(path, sha, {"seed": 11}, {"auc": 0.5}, "e" * 64)
+    return registry.register(run_id)
+
+
+def test_the_service_serves_the_champion_the_server_holds(
+    tracking_server: str, frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    # The training job: its own working folder, the shared server.
+    trainer = Registry(tmp_path / "ci", tracking_uri=tracking_server)
+    outcome = run(frame, Config(), trainer)
+    assert outcome.version is not None
+    trainer.promote(outcome.version)
+    # The service: another folder, as a pod's cache volume; only the URL in common.
+    app = create_app(server_loader(tracking_server, tmp_path / "pod"), TOKEN)
+    with TestClient(app) as client:
+        assert client.get("/ready").json()["model_version"] == str(outcome.version)
+        customer = frame.drop(columns="churned").head(1).to_dict(orient="records")[0]
+        answer = client.post("/predict", json=customer)
+        assert answer.status_code == 200, answer.text
+        # The next training run registers a version, and someone promotes it.
+        other = generate(2_000, seed=11)
+        newer = second_version(trainer, other, tmp_path)
+        trainer.promote(newer)
+        reload = client.post(
+            "/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert reload.status_code == 200, reload.text
+        assert client.get("/ready").json()["model_version"] == str(newer)
+    files = sorted(p.name for p in (tmp_path / "pod").rglob("*") if p.is_file())
+    assert "model.skops" in files  # downloaded through the server's proxy
+
+
+def test_a_model_without_a_champion_is_named(tracking_server: str, tmp_path: Path):
+    Registry(tmp_path, model_name="nobody-promoted", tracking_uri=tracking_server)
+    with pytest.raises(TrackingServerError, match="alias champion not found"):
+        fetch_champion(tracking_server, "nobody-promoted", tmp_path)
+
+
+def test_a_server_that_is_down_is_one_clear_error(tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(TrackingServerError, match="cannot reach"):
+        fetch_champion(down, "churn", tmp_path)
+    app = create_app(server_loader(down, tmp_path))
+    with TestClient(app) as client:
+        ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "cannot reach" in ready.text
+
+
+def test_only_http_urls_and_proxied_artifacts_are_accepted(tmp_path: Path) -> None:
+    with pytest.raises(TrackingServerError, match="not an http"):
+        fetch_champion("file:///etc", "churn", tmp_path)
+    assert _proxy_path("mlflow-artifacts:/1/abc/artifacts") == "1/abc/artifacts"
+    with pytest.raises(TrackingServerError, match="--serve-artifacts"):
+        _proxy_path("s3://bucket/1/abc/artifacts")
+
+
+REGISTRY_PAGE = DOCS / "capstone" / "registry.md"
+
+
+def test_the_registry_page_commands_run_as_shown(tmp_path: Path) -> None:
+    """capstone/registry.md's block: server, training job and service, from a clone."""
+    script = block_run_by(REGISTRY_PAGE, "tests/churn/test_tracking_server.py")
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    # The page's ports may be taken on a shared machine.
+    script = script.replace("5000", str(free_port())).replace("8000", str(free_port()))
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so a failing script cannot leave servers behind
+    )
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, f"{out}\n{err}"
+    ready = out.splitlines()[-1]
+    assert json.loads(ready) == {"status": "ready", "model_version": "1"}
+    # The service's folder holds downloads only; the runs live on the server.
+    assert not (tmp_path / "pod-cache" / "mlflow.db").exists()
+    assert (tmp_path / "mlflow.db").is_file()
+
+
+def test_a_cached_file_is_kept_and_a_changed_one_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "churn" / "1" / "model.skops"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"registered bytes")
+    good = file_sha256(target)
+
+    def unreachable(url: str) -> bytes:
+        raise AssertionError("a file in the cache with the right hash is not fetched")
+
+    monkeypatch.setattr(remote, "_get", unreachable)
+    remote._download("http://x/model.skops", target, good)
+    monkeypatch.setattr(remote, "_get", lambda url: b"other bytes")
+    with pytest.raises(TrackingServerError, match="SHA-256 differs"):
+        remote._download("http://x/model.skops", tmp_path / "new", good)
+    assert not (tmp_path / "new").exists()  # nothing half-written is left
+    assert sorted(p.name for p in target.parent.iterdir()) == ["model.skops"]
+
+
+def test_a_version_registered_some_other_way_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def answers(uri: str, endpoint: str, **query: str) -> dict:
+        return {"model_version": {"version": "3", "run_id": "r", "tags": []}}
+
+    monkeypatch.setattr(remote, "_get_json", answers)
+    with pytest.raises(TrackingServerError, match=r"version 3 has no tag\(s\)"):
+        fetch_champion("http://127.0.0.1:1", "churn", tmp_path)
+
+
+def test_an_error_page_that_is_not_json_is_quoted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(url: str, timeout: float) -> None:
+        raise HTTPError(url, 502, "Bad Gateway", Message(), BytesIO(b"<h1>proxy</h1>"))
+
+    monkeypatch.setattr(remote, "urlopen", refuse)
+    with pytest.raises(TrackingServerError, match="502 from http://x: <h1>proxy"):
+        remote._get("http://x")
