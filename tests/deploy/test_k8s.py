@@ -16,6 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from churn.cli import TRACKING_URI_ENV
 from tests.paths import ROOT
 
 MANIFESTS = ROOT / "deploy" / "k8s"
@@ -76,7 +77,12 @@ def quantity(value: str) -> float:
 
 
 def test_every_kind_is_present(manifests: dict[str, Manifest]):
-    assert set(manifests) == {"Deployment", "Service", "HorizontalPodAutoscaler"}
+    assert set(manifests) == {
+        "ConfigMap",
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+    }
 
 
 @pytest.mark.parametrize("path", MANIFEST_FILES, ids=lambda p: p.name)
@@ -145,15 +151,22 @@ def test_pods_run_as_the_images_non_root_user(
     assert own["capabilities"]["drop"] == ["ALL"]
 
 
-def test_the_model_volume_is_read_only_and_served(
-    deployment: Manifest, container: dict[str, Any]
+def test_the_champion_comes_from_the_tracking_server(
+    manifests: dict[str, Manifest], deployment: Manifest, container: dict[str, Any]
 ):
     volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
     mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
     assert {m["name"] for m in mounts.values()} == set(volumes)
-    assert mounts["/models"]["readOnly"] is True
+    # The server's URL comes from the ConfigMap; `churn serve` reads it from there.
+    (source,) = container["envFrom"]
+    config = manifests["ConfigMap"]
+    assert source["configMapRef"]["name"] == config["metadata"]["name"]
+    assert config["data"][TRACKING_URI_ENV].startswith("http://")
+    # /models is then a cache the pod fills: its own, writable, bounded.
     args = container["args"]
     assert args[args.index("--registry") + 1] == "/models"
+    assert "sizeLimit" in volumes[mounts["/models"]["name"]]["emptyDir"]
+    assert not mounts["/models"].get("readOnly", False)
     # With a read-only root filesystem, /tmp is the only place to write.
     assert "emptyDir" in volumes[mounts["/tmp"]["name"]]
 
