@@ -321,6 +321,9 @@ FACTS: dict[str, Fact] = {
     "pod.memory_limit": Fact(
         DEPLOYMENT, lambda: memory(_resources("limits", "memory"))
     ),
+    "deployment.history": Fact(
+        DEPLOYMENT, lambda: str(_manifest(DEPLOYMENT)["spec"]["revisionHistoryLimit"])
+    ),
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),
