@@ -96,13 +96,27 @@ def _providers() -> dict[str, list[str]]:
 def _locked_provider(
     top: str, providers: dict[str, list[str]], lock: Lock
 ) -> str | None:
-    for name in providers.get(top, []):
-        try:
-            lock.version(name)
-        except KeyError:
-            continue
-        return canonicalize_name(name)
-    return None
+    """The locked distribution that provides a top-level module, or None.
+
+    Several can install one module (``mlflow``: mlflow-skinny, mlflow-tracing and
+    mlflow), listed in whatever order the environment keeps them. The one the
+    churn package depends on wins, else the first by name: every machine agrees.
+    """
+    locked = sorted(
+        {canonicalize_name(n) for n in providers.get(top, []) if _in_lock(n, lock)}
+    )
+    if not locked:
+        return None
+    declared = {canonicalize_name(r.name) for r in lock.project_dependencies()}
+    return next((name for name in locked if name in declared), locked[0])
+
+
+def _in_lock(name: str, lock: Lock) -> bool:
+    try:
+        lock.version(name)
+    except KeyError:
+        return False
+    return True
 
 
 def install_command(reqs: Iterable[Requirement], lock: Lock) -> str:

@@ -1,1 +1,1 @@
-"""Code from Part 2, skills: capacity, caching, batching, start-up, API patterns."""
+"""Code from Part 2, skills: capacity, scheduling, caching, batching, API patterns."""

@@ -64,3 +64,22 @@ def test_the_command_pins_the_lock_and_installs_churn_from_the_clone() -> None:
 def test_the_test_client_brings_the_http_client_it_needs() -> None:
     code = "from fastapi.testclient import TestClient\n"
     assert requirements(code, LOCK) == [Requirement("fastapi"), Requirement("httpx2")]
+
+
+def test_a_module_several_distributions_install_maps_to_one_everywhere() -> None:
+    # mlflow-skinny (the package's dependency), mlflow-tracing and mlflow all
+    # install `mlflow`; the environment lists them in no fixed order.
+    from tools import requirements as module
+
+    for order in (
+        ["mlflow-tracing", "mlflow", "mlflow-skinny"],
+        ["mlflow-skinny", "mlflow-tracing", "mlflow"],
+    ):
+        assert module._locked_provider("mlflow", {"mlflow": order}, LOCK) == (
+            "mlflow-skinny"
+        )
+    # With none of them declared, the first by name.
+    assert module._locked_provider("x", {"x": ["mlflow-tracing", "mlflow"]}, LOCK) == (
+        "mlflow"
+    )
+    assert module._locked_provider("x", {"x": ["not-in-the-lock"]}, LOCK) is None
