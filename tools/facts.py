@@ -106,6 +106,13 @@ def memory(quantity: str) -> str:
     return f"{found[1]} {found[2]}B"
 
 
+def _model_cache() -> str:
+    """The size of the ``emptyDir`` each pod keeps the champion's files in."""
+    volumes = _manifest(DEPLOYMENT)["spec"]["template"]["spec"]["volumes"]
+    (models,) = (v for v in volumes if v["name"] == "models")
+    return memory(models["emptyDir"]["sizeLimit"])
+
+
 def _hpa(*keys: str) -> Any:
     node = _manifest(HPA)["spec"]
     for key in keys:
@@ -324,6 +331,7 @@ FACTS: dict[str, Fact] = {
     "deployment.history": Fact(
         DEPLOYMENT, lambda: str(_manifest(DEPLOYMENT)["spec"]["revisionHistoryLimit"])
     ),
+    "pod.model_cache": Fact(DEPLOYMENT, _model_cache),
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),

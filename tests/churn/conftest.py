@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,48 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_answering(
+    process: subprocess.Popen, client: httpx.Client, path: str, what: str
+) -> None:
+    """Poll ``path`` until it answers 200; fail if the process dies or time runs out."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        assert process.poll() is None, f"{what} exited during start-up"
+        try:
+            if client.get(path).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass  # not listening yet
+        assert time.monotonic() < deadline, f"{what} never answered {path}"
+        time.sleep(0.2)
+
+
+def run_page_script(script: str, folder: Path) -> str:
+    """Run a page's bash block from a clone-like folder; return what it printed.
+
+    The folder gets ``.venv`` pointing at this environment, as `make env` would make
+    it. The script runs in its own process group, killed afterwards, so a failing
+    script cannot leave a server behind.
+    """
+    (folder / ".venv").symlink_to(Path(sys.prefix))
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=folder,
+        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, f"{out}\n{err}"
+    return out
+
+
 @contextmanager
 def service(registry: Path) -> Iterator[httpx.Client]:
     """Run `python -m churn serve` on a free loopback port until the block ends."""
@@ -148,16 +191,7 @@ def service(registry: Path) -> Iterator[httpx.Client]:
     )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
-                assert process.poll() is None, "the service exited during start-up"
-                try:
-                    if client.get("/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass  # not listening yet
-                assert time.monotonic() < deadline, "the service never became ready"
-                time.sleep(0.2)
+            wait_until_answering(process, client, "/ready", "the service")
             yield client
     finally:
         process.terminate()

@@ -8,12 +8,7 @@ roll it back, all without dropping the service.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +17,7 @@ from distributed import LocalCluster
 
 from churn.cli import DRIFT_FOUND, main
 from churn.data import generate, save_csv
-from tests.churn.conftest import ADMIN, free_port, service
+from tests.churn.conftest import ADMIN, free_port, run_page_script, service
 from tests.paths import DOCS
 from tests.test_shell_blocks import block_run_by
 
@@ -129,23 +124,8 @@ SERVICE_PAGE = DOCS / "capstone" / "service.md"
 def test_the_service_page_commands_run_as_shown(tmp_path: Path) -> None:
     """capstone/service.md's block, as one bash script from a clone's root."""
     script = block_run_by(SERVICE_PAGE, "tests/churn/test_end_to_end.py")
-    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     port = str(free_port())  # the page's 8000 may be taken on a shared machine
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", script.replace("8000", port)],
-        cwd=tmp_path,
-        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # so a failing script cannot leave the server behind
-    )
-    try:
-        out, err = process.communicate(timeout=300)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0, f"{out}\n{err}"
+    out = run_page_script(script.replace("8000", port), tmp_path)
     # curl prints no newline: the two answers end the output, one after the other.
     ready, reloaded = out.splitlines()[-1].replace("}{", "}\n{").splitlines()
     assert json.loads(ready) == {"status": "ready", "model_version": "1"}

@@ -7,13 +7,10 @@ the server and reloading the service serves that version.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from email.message import Message
 from io import BytesIO
@@ -35,11 +32,10 @@ from churn.registry import Registry
 from churn.serve import create_app, server_loader
 from churn.tracking_server import TrackingServerError, _proxy_path, fetch_champion
 from churn.train import train
-from tests.churn.conftest import free_port
+from tests.churn.conftest import free_port, run_page_script, wait_until_answering
 from tests.paths import DOCS
 from tests.test_shell_blocks import block_run_by
 
-START_TIMEOUT_S = 120  # bounds the wait for migrations and start-up; not a check
 TOKEN = "tracking-server-admin-token"
 
 
@@ -62,16 +58,8 @@ def tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, (home / "server.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass  # not listening yet
-            assert time.monotonic() < deadline, "mlflow server never answered"
-            time.sleep(0.5)
+        with httpx.Client(base_url=url, timeout=2) as client:
+            wait_until_answering(process, client, "/health", "mlflow server")
         yield url
     finally:
         process.terminate()
@@ -147,24 +135,9 @@ REGISTRY_PAGE = DOCS / "capstone" / "registry.md"
 def test_the_registry_page_commands_run_as_shown(tmp_path: Path) -> None:
     """capstone/registry.md's block: server, training job and service, from a clone."""
     script = block_run_by(REGISTRY_PAGE, "tests/churn/test_tracking_server.py")
-    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     # The page's ports may be taken on a shared machine.
     script = script.replace("5000", str(free_port())).replace("8000", str(free_port()))
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
-        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # so a failing script cannot leave servers behind
-    )
-    try:
-        out, err = process.communicate(timeout=300)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0, f"{out}\n{err}"
+    out = run_page_script(script, tmp_path)
     ready = out.splitlines()[-1]
     assert json.loads(ready) == {"status": "ready", "model_version": "1"}
     # The service's folder holds downloads only; the runs live on the server.
