@@ -54,7 +54,8 @@ def test_the_wheel_declares_what_pyproject_says(wheel: Path) -> None:
     requires = message.get_all("Requires-Dist")
     for dependency in project["dependencies"]:
         assert dependency in requires
-    assert message.get_all("Provides-Extra") == ["batch"]
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert message.get_all("Provides-Extra") == list(extras) == ["batch", "orchestrate"]
     assert "[console_scripts]\nchurn = churn.cli:main" in points
 
 

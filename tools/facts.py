@@ -40,6 +40,7 @@ PROPERTIES = ROOT / "tests" / "churn" / "test_serve_properties.py"
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 EXPORT = ROOT / "snippets" / "churn" / "export.py"
+ORCHESTRATE = ROOT / "snippets" / "churn" / "orchestrate.py"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
@@ -311,6 +312,41 @@ def _body_deadline() -> str:
     return f"{BODY_DEADLINE_S:g} s"
 
 
+def _orchestrate(name: str) -> str:
+    from churn import orchestrate
+
+    return str(getattr(orchestrate, name))
+
+
+def _window_days() -> str:
+    from churn.orchestrate import Landing
+
+    return str(Landing.model_fields["window_days"].default)
+
+
+def _retries() -> str:
+    from churn.orchestrate import load_window
+
+    policy = load_window.retry_policy
+    # Dagster's own arithmetic: exponential backoff waits delay * (2**n - 1).
+    retries = range(1, policy.max_retries + 1)
+    waits = [f"{policy.calculate_delay(n):g}" for n in retries]
+    return f"{WORDS[policy.max_retries]} times, after {' and '.join(waits)} s"
+
+
+def _nightly() -> str:
+    from churn.orchestrate import nightly
+
+    minute, hour, *_ = nightly.cron_schedule.split()
+    return f"{int(hour):02d}:{int(minute):02d} {nightly.execution_timezone}"
+
+
+def _sensor_minutes(name: str) -> str:
+    from churn import orchestrate
+
+    return str(getattr(orchestrate, name).minimum_interval_seconds // 60)
+
+
 @dataclass(frozen=True)
 class Fact:
     """Where a fact comes from, and its wording on a page."""
@@ -332,6 +368,14 @@ FACTS: dict[str, Fact] = {
         DEPLOYMENT, lambda: str(_manifest(DEPLOYMENT)["spec"]["revisionHistoryLimit"])
     ),
     "pod.model_cache": Fact(DEPLOYMENT, _model_cache),
+    "orchestrate.start": Fact(ORCHESTRATE, lambda: _orchestrate("START")),
+    "orchestrate.window_days": Fact(ORCHESTRATE, _window_days),
+    "orchestrate.retries": Fact(ORCHESTRATE, _retries),
+    "orchestrate.nightly": Fact(ORCHESTRATE, _nightly),
+    "orchestrate.new_data_minutes": Fact(
+        ORCHESTRATE, lambda: _sensor_minutes("new_data")
+    ),
+    "orchestrate.drift_minutes": Fact(ORCHESTRATE, lambda: _sensor_minutes("drift")),
     "hpa.min_replicas": Fact(HPA, lambda: str(_hpa("minReplicas"))),
     "hpa.max_replicas": Fact(HPA, lambda: str(_hpa("maxReplicas"))),
     "hpa.cpu_target": Fact(HPA, _cpu_target),

@@ -27,6 +27,7 @@ EXTRAS = {
     "dask.dataframe": ("dask", "dataframe"),
     "dask.distributed": ("dask", "distributed"),
     "churn.batch": (PROJECT, "batch"),
+    "churn.orchestrate": (PROJECT, "orchestrate"),
 }
 
 

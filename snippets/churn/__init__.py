@@ -9,7 +9,10 @@ One module per responsibility, so you find each concern by its file name:
 - `train`: the scikit-learn pipeline and a seeded training run.
 - `artifacts`: saving and loading models safely (skops, trusted types, hash check).
 - `evaluate`: metrics overall and per data slice, and the promotion gate.
-- `registry`: MLflow tracking and model registry on a local SQLite file.
+- `pipeline`: the training pipeline: validate, train, evaluate, gate, register.
+- `orchestrate`: the same steps as a Dagster job: schedule, sensors, retries, backfill.
+- `registry`: MLflow tracking and model registry, in a folder or on a tracking server.
+- `tracking_server`: the champion, read from an MLflow tracking server over HTTP.
 - `published`: the champion as the registry publishes it for the service to read.
 - `serve`: the FastAPI service.
 - `export`: the ONNX export made at registration, proven against the pipeline.

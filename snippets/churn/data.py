@@ -124,7 +124,9 @@ def _describe(cases: pd.DataFrame) -> list[tuple[str, str, object, int]]:
 
 
 # --8<-- [start:generate]
-def generate(n_rows: int = 20_000, seed: int = 7, drift: float = 0.0) -> pd.DataFrame:
+def generate(
+    n_rows: int = 20_000, seed: int = 7, drift: float = 0.0, first_id: int = 1
+) -> pd.DataFrame:
     """Generate customers and whether they churned, the same rows for the same seed.
 
     Args:
@@ -133,12 +135,15 @@ def generate(n_rows: int = 20_000, seed: int = 7, drift: float = 0.0) -> pd.Data
         drift: 0 for the training population; up to 1 shifts it: more
             month-to-month contracts, shorter tenure, higher charges, more support
             calls. Monitoring should flag drift of 0.3 and above.
+        first_id: The number of the first customer, so that batches generated
+            one after another (a day at a time, say) never share an ID.
 
     Returns:
         A frame that meets the training contract.
 
     Raises:
-        ValueError: If n_rows is below 1 or drift is outside [0, 1].
+        ValueError: If n_rows is below 1, drift is outside [0, 1] or the IDs
+            would not fit in seven digits.
 
     Example:
         ```python
@@ -156,6 +161,8 @@ def generate(n_rows: int = 20_000, seed: int = 7, drift: float = 0.0) -> pd.Data
         raise ValueError(f"n_rows must be at least 1, got {n_rows}")
     if not 0.0 <= drift <= 1.0:
         raise ValueError(f"drift must be in [0, 1], got {drift}")
+    if not 1 <= first_id <= 10_000_000 - n_rows:
+        raise ValueError(f"IDs from {first_id} do not fit C0000001..C9999999")
     rng = np.random.default_rng(seed)
     to_monthly = 0.35 * drift  # share of long contracts that become month-to-month
     contract = rng.choice(
@@ -172,7 +179,7 @@ def generate(n_rows: int = 20_000, seed: int = 7, drift: float = 0.0) -> pd.Data
     charges = base_charge + rng.normal(0, 10, n_rows) + 20.0 * drift
     frame = pd.DataFrame(
         {
-            ID: [f"C{i:07d}" for i in range(1, n_rows + 1)],
+            ID: [f"C{i:07d}" for i in range(first_id, first_id + n_rows)],
             "tenure_months": np.clip(tenure.round(), 0, 72).astype(int),
             "monthly_charges": np.clip(charges, 15.0, 150.0).round(2),
             "support_calls": rng.poisson(1.0 + 1.5 * drift, n_rows).astype(int),

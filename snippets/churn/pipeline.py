@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from churn.artifacts import save_model
 from churn.config import Config
@@ -43,13 +44,20 @@ class Outcome:
 
 
 # --8<-- [start:run]
-def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
+def run(
+    frame: pd.DataFrame,
+    config: Config,
+    registry: Registry,
+    tags: dict[str, str] | None = None,
+) -> Outcome:
     """Train a candidate, compare it with the champion, and register it if it passes.
 
     Args:
         frame: All labelled rows; they are split into training and held-out rows.
         config: The run's settings, logged with the run.
         registry: Where runs are tracked and versions registered.
+        tags: Further tags for the run, such as the orchestrator's run and the
+            window of data it trained on.
 
     Returns:
         The outcome. A refused candidate is tracked (its run shows why) but not
@@ -59,16 +67,94 @@ def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
         DataContractError: If the rows break the data contract.
     """
     validate(frame, with_target=True)
+    trained = fit(frame, config)
+    judged = judge(trained, config, registry)
+    decision = gate(judged.candidate, judged.champion, config.gate)
+    return record(trained, judged, decision, registry, tags)
+
+
+# --8<-- [end:run]
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A fitted candidate and the rows it was not trained on.
+
+    Attributes:
+        model: The fitted pipeline.
+        held_out: The rows kept back to judge it (and the champion) on.
+        config: The settings it was trained with.
+        data_hash: The hash of all the rows, before the split.
+    """
+
+    model: Pipeline
+    held_out: pd.DataFrame
+    config: Config
+    data_hash: str
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The candidate's and the champion's scores on the same held-out rows."""
+
+    candidate: Evaluation
+    champion: Evaluation | None
+
+
+def fit(frame: pd.DataFrame, config: Config) -> Trained:
+    """Split valid rows and train a candidate on the training part.
+
+    Args:
+        frame: Labelled rows that passed the data contract.
+        config: The run's settings.
+
+    Returns:
+        The candidate and its held-out rows.
+    """
     train_rows, held_out = split(frame, config)
-    model = train(train_rows, config)
+    return Trained(train(train_rows, config), held_out, config, data_hash(frame))
+
+
+def judge(trained: Trained, config: Config, registry: Registry) -> Judged:
+    """Score the candidate and the current champion, if any, on the held-out rows.
+
+    Args:
+        trained: The candidate, from `fit`.
+        config: The run's settings (the slice column comes from its gate).
+        registry: Where the champion is found.
+
+    Returns:
+        Both evaluations, so that the gate compares like with like.
+    """
     slices = config.gate.slice_column
-    candidate = evaluate(model, held_out, slices)
+    candidate = evaluate(trained.model, trained.held_out, slices)
     current = registry.champion()
     champion = None
     if current is not None:  # judge both models on the same rows
-        champion = evaluate(registry.load(current), held_out, slices)
-    decision = gate(candidate, champion, config.gate)
-    exported = export(model, held_out)  # the file the service runs, proven here
+        champion = evaluate(registry.load(current), trained.held_out, slices)
+    return Judged(candidate, champion)
+
+
+def record(
+    trained: Trained,
+    judged: Judged,
+    decision: GateDecision,
+    registry: Registry,
+    tags: dict[str, str] | None = None,
+) -> Outcome:
+    """Log the run whatever the decision; register the candidate only if it passed.
+
+    Args:
+        trained: The candidate, from `fit`.
+        judged: Its evaluation and the champion's, from `judge`.
+        decision: The gate's decision on them.
+        registry: Where the run is logged and the version registered.
+        tags: Further tags for the run.
+
+    Returns:
+        The outcome; its version is None if the gate refused the candidate.
+    """
+    exported = export(trained.model, trained.held_out)  # the file the service runs
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.skops"
         onnx_path = None
@@ -77,11 +163,12 @@ def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
             onnx_path.write_bytes(exported.data)
         run_id = registry.log_run(
             path,
-            save_model(model, path),
-            params=config.to_params(),
-            metrics=candidate.to_metrics(),
-            data_hash=data_hash(frame),
-            tags={"gate": "passed" if decision.promote else "refused"}
+            save_model(trained.model, path),
+            params=trained.config.to_params(),
+            metrics=judged.candidate.to_metrics(),
+            data_hash=trained.data_hash,
+            tags=(tags or {})
+            | {"gate": "passed" if decision.promote else "refused"}
             | {f"gate.reason.{i}": r for i, r in enumerate(decision.reasons)}
             | exported.tags(),
             onnx_path=onnx_path,
@@ -90,7 +177,4 @@ def run(frame: pd.DataFrame, config: Config, registry: Registry) -> Outcome:
     if decision.promote:
         version = registry.register(run_id)
         registry.set_challenger(version)
-    return Outcome(run_id, candidate, champion, decision, version)
-
-
-# --8<-- [end:run]
+    return Outcome(run_id, judged.candidate, judged.champion, decision, version)

@@ -19,6 +19,13 @@ def test_same_seed_gives_the_same_rows():
     assert not generate(500, seed=1).equals(generate(500, seed=2))
 
 
+def test_batches_generated_one_after_another_never_share_an_id():
+    first, second = generate(100, seed=1), generate(100, seed=2, first_id=101)
+    assert first["customer_id"].iloc[-1] == "C0000100"
+    assert second["customer_id"].iloc[0] == "C0000101"
+    validate(pd.concat([first, second], ignore_index=True))
+
+
 def test_generated_data_meets_the_contract(frame):
     pd.testing.assert_frame_equal(validate(frame), frame)
     assert frame["customer_id"].is_unique
@@ -41,6 +48,8 @@ def test_drift_shifts_the_population_the_documented_way():
     [
         ({"n_rows": 0}, "n_rows must be at least 1"),
         ({"drift": 1.5}, "drift must be in"),
+        ({"n_rows": 10, "first_id": 9_999_995}, "do not fit C0000001..C9999999"),
+        ({"first_id": 0}, "do not fit"),
     ],
 )
 def test_generate_rejects_bad_arguments(kwargs, message):
