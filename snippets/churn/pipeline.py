@@ -73,8 +73,6 @@ def run(
     return record(trained, judged, decision, registry, tags)
 
 
-# --8<-- [end:run]
-
 
 @dataclass(frozen=True)
 class Trained:
@@ -178,3 +176,6 @@ def record(
         version = registry.register(run_id)
         registry.set_challenger(version)
     return Outcome(run_id, judged.candidate, judged.champion, decision, version)
+
+
+# --8<-- [end:run]
