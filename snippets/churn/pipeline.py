@@ -73,7 +73,6 @@ def run(
     return record(trained, judged, decision, registry, tags)
 
 
-
 @dataclass(frozen=True)
 class Trained:
     """A fitted candidate and the rows it was not trained on.
