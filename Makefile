@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build preview dist test lint format update-examples diagrams bench audit vendor clean
+.PHONY: help env serve build preview dist sbom test lint format update-examples diagrams bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,11 @@ preview: build ## Serve the built site, search included, on http://127.0.0.1:800
 
 dist: env ## Build the reference system's wheel and sdist into dist/ (the locked hatchling, offline)
 	$(UV) build --wheel --sdist --no-build-isolation --offline --python .venv/bin/python --out-dir dist
+
+SBOM ?= reports/sbom.cdx.json
+
+sbom: | $(UV) ## Write the image's software bill of materials (CycloneDX) from uv.lock to reports/
+	$(UV) export --frozen --no-default-groups --format cyclonedx1.5 --quiet -o $(SBOM)
 
 lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
 	$(RUN) ruff check snippets tests benchmarks tools extensions

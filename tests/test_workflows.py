@@ -211,12 +211,39 @@ def test_ml_pipeline_lints_and_builds_the_dockerfile():
     build = steps[uses.index("docker/build-push-action")]
     assert build["with"]["context"] == "."
     assert (ROOT / build["with"]["file"]).resolve() == ROOT / "Dockerfile"
-    assert build["with"]["push"] == "${{ github.ref == 'refs/heads/main' }}"
+    assert build["with"]["push"] is False
+    assert build["with"]["load"] is True  # into the runner's Docker, to be scanned
     lint = next(i for i, s in enumerate(steps) if "hadolint" in s.get("run", ""))
     assert lint < uses.index("docker/build-push-action")
     # Only the job that publishes may write packages.
     assert workflow["permissions"] == {"contents": "read"}
     assert image["permissions"] == {"contents": "read", "packages": "write"}
+
+
+def test_the_image_is_scanned_before_anything_is_pushed():
+    steps = load("ml-pipeline.yml")["jobs"]["image"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    build = uses.index("docker/build-push-action")
+    scan = uses.index("aquasecurity/trivy-action")
+    push = len(uses) - 1 - uses[::-1].index("docker/build-push-action")
+    assert build < scan < push
+    assert steps[scan]["with"]["image-ref"] == steps[build]["with"]["tags"]
+    assert steps[scan]["with"]["exit-code"] == "1"
+    assert set(steps[scan]["with"]["severity"].split(",")) == {"CRITICAL", "HIGH"}
+    assert steps[push]["with"]["push"] is True
+    assert steps[push]["if"] == "github.ref == 'refs/heads/main'"
+    sbom = next(i for i, s in enumerate(steps) if s.get("run") == "make sbom")
+    assert scan < sbom < push
+    assert steps[sbom + 1]["with"]["path"] == "reports/sbom.cdx.json"
+
+
+def test_weekly_audits_every_locked_package_by_its_hashes():
+    audit = load("weekly.yml")["jobs"]["audit"]
+    (command,) = job_commands(audit)
+    assert "uv export --frozen --all-groups" in command
+    assert "pip-audit" in command
+    for flag in ("--require-hashes", "--disable-pip", "--strict"):
+        assert flag in command
 
 
 def test_workflows_pin_the_uv_version_of_the_makefile():

@@ -344,6 +344,22 @@ def test_each_request_is_logged_once_as_key_value_pairs(
     assert "duration_ms=" in line
 
 
+def test_no_value_a_customer_sent_reaches_the_logs(
+    client: TestClient, rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, every level
+    row = rows[0]
+    client.post("/predict", json=row)
+    client.post("/predict", json=row | {"monthly_charges": -123.45})  # refused, 422
+    client.post("/predict/batch", json={"records": rows[:3]})
+    sent = {str(row["customer_id"]), "-123.45"} | {
+        str(r["customer_id"]) for r in rows[:3]
+    }
+    logged = caplog.text
+    assert logged  # the requests were logged
+    assert not [value for value in sent if value in logged]
+
+
 def test_metrics_count_requests_by_route_template_and_predictions(
     client: TestClient, rows: list[dict[str, Any]]
 ) -> None:

@@ -11,12 +11,15 @@ import copy
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import kubernetes_validate
 import pytest
 import yaml
 
 from churn.cli import TRACKING_URI_ENV
+from churn.serve import router
+from production.pod_security import restricted_problems
 from tests.paths import ROOT
 
 MANIFESTS = ROOT / "deploy" / "k8s"
@@ -82,6 +85,8 @@ def test_every_kind_is_present(manifests: dict[str, Manifest]):
         "Deployment",
         "Service",
         "HorizontalPodAutoscaler",
+        "Ingress",
+        "NetworkPolicy",
     }
 
 
@@ -149,6 +154,86 @@ def test_pods_run_as_the_images_non_root_user(
     assert own["readOnlyRootFilesystem"] is True
     assert own["allowPrivilegeEscalation"] is False
     assert own["capabilities"]["drop"] == ["ALL"]
+
+
+def test_pods_meet_the_restricted_pod_security_standard(deployment: Manifest):
+    assert restricted_problems(deployment["spec"]["template"]["spec"]) == []
+
+
+SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|KEY|CREDENTIAL", re.IGNORECASE)
+
+
+def test_no_secret_is_written_in_a_manifest(
+    manifests: dict[str, Manifest], container: dict[str, Any]
+):
+    assert "Secret" not in manifests  # created in the cluster, never committed
+    for variable in container["env"]:
+        if SECRET_NAMES.search(variable["name"]):
+            assert "value" not in variable, variable["name"]
+            assert "secretKeyRef" in variable["valueFrom"]
+    config = manifests["ConfigMap"]["data"]
+    assert not any(SECRET_NAMES.search(key) for key in config)
+    assert "@" not in config[TRACKING_URI_ENV]  # no user:password@ in the URL
+
+
+def test_the_ingress_exposes_only_the_public_routes(
+    manifests: dict[str, Manifest], container: dict[str, Any]
+):
+    ingress = manifests["Ingress"]["spec"]
+    assert ingress["tls"], "the public way in is HTTPS"
+    (rule,) = ingress["rules"]
+    paths = rule["http"]["paths"]
+    served = {route.path for route in router.routes}
+    exposed = set()
+    for path in paths:
+        backend = path["backend"]["service"]
+        assert backend["name"] == manifests["Service"]["metadata"]["name"]
+        assert backend["port"] == {"name": "http"}
+        prefix = path["pathType"] == "Prefix"
+        matches = {
+            route
+            for route in served
+            if route == path["path"]
+            or (prefix and route.startswith(path["path"] + "/"))
+        }
+        assert matches, f"{path['path']} is no route of the service"
+        exposed |= matches
+    assert exposed == {"/predict", "/predict/batch", "/metadata"}
+    assert not any(route.startswith(("/admin", "/metrics")) for route in exposed)
+
+
+def test_the_network_policy_lets_in_only_the_ingress_and_prometheus(
+    manifests: dict[str, Manifest], deployment: Manifest, container: dict[str, Any]
+):
+    policy = manifests["NetworkPolicy"]["spec"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert policy["podSelector"]["matchLabels"].items() <= labels.items()
+    assert policy["policyTypes"] == ["Ingress", "Egress"]  # deny what is not listed
+    sources = set()
+    for rule in policy["ingress"]:
+        (peer,) = rule["from"]
+        sources.add(
+            peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        )
+        assert [port_number(container, p["port"]) for p in rule["ports"]] == [8000]
+    assert sources == {"ingress-nginx", "monitoring"}
+
+
+def test_the_network_policy_lets_out_only_dns_and_the_tracking_server(
+    manifests: dict[str, Manifest],
+):
+    policy = manifests["NetworkPolicy"]["spec"]
+    server = urlsplit(manifests["ConfigMap"]["data"][TRACKING_URI_ENV])
+    namespace = server.hostname.split(".")[1]  # <service>.<namespace>.svc...
+    allowed = {}
+    for rule in policy["egress"]:
+        (peer,) = rule["to"]
+        name = peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        allowed[name] = {(p["port"], p["protocol"]) for p in rule["ports"]}
+    assert allowed == {
+        "kube-system": {(53, "UDP"), (53, "TCP")},
+        namespace: {(server.port, "TCP")},
+    }
 
 
 def test_the_champion_comes_from_the_tracking_server(
