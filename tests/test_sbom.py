@@ -1,16 +1,23 @@
-"""`make sbom` writes what the image installs, from the lock, without the network."""
+"""`make sbom` writes what the image installs, from the lock, without the network.
+
+docs/production/security.md shows the command; this test runs that block as the
+page prints it, from the repository, with the bill written to a scratch folder.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
 from packaging.utils import canonicalize_name
 
-from tests.paths import ROOT
+from tests.paths import DOCS, ROOT
+from tests.test_shell_blocks import block_run_by
 from tools.lock import Lock
 
+PAGE = DOCS / "production" / "security.md"
 # In the environment you develop in, never in the image.
 DEVELOPMENT_ONLY = {"pytest", "mkdocs", "ruff", "dagster", "mlflow", "playwright"}
 
@@ -18,7 +25,15 @@ DEVELOPMENT_ONLY = {"pytest", "mkdocs", "ruff", "dagster", "mlflow", "playwright
 @pytest.fixture(scope="module")
 def sbom(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = tmp_path_factory.mktemp("sbom") / "sbom.cdx.json"
-    subprocess.run(["make", "-s", "sbom", f"SBOM={path}"], cwd=ROOT, check=True)
+    script = block_run_by(PAGE, "tests/test_sbom.py")
+    assert script == "make sbom"
+    # SBOM (where the Makefile writes the bill) from the environment, as make allows.
+    subprocess.run(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        check=True,
+        env=os.environ | {"SBOM": str(path)},
+    )
     return json.loads(path.read_text(encoding="utf-8"))
 
 

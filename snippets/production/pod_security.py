@@ -11,8 +11,11 @@ resource limits.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Iterator
 from typing import Any
+
+# --8<-- [end:imports]
 
 # --8<-- [start:rules]
 # The volume types the restricted profile allows; hostPath is the one it exists to stop.
