@@ -5,8 +5,9 @@ registry is an MLflow tracking server (``mlflow server``) in front of a database
 an artifact store. The service needs no MLflow for it: it asks the server's REST API
 which version holds the ``champion`` alias and where that run keeps its files, then
 downloads the files through the server's artifact proxy into a local cache and
-checks their hashes. The pods hold the server's URL and nothing else: no database
-password, no object-store credentials.
+checks their hashes. The pods hold the server's URL and, if the server asks for one,
+their own login (from a Secret, in MLflow's own variables); never the database
+password or the object-store credentials.
 
 Only the standard library is used, so the service image stays as small as the
 folder-based one (`churn.published`).
@@ -14,6 +15,7 @@ folder-based one (`churn.published`).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -21,7 +23,7 @@ import tempfile
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlparse
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 from churn.artifacts import sha256 as file_sha256
 from churn.published import Published, onnx_note
@@ -31,15 +33,31 @@ ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"  # the server's artifact proxy
 CHAMPION = "champion"
 REQUIRED_TAGS = ("sha256", "data_hash", "model_file")  # what serving checks
 TIMEOUT_S = 10.0  # a server that does not answer in this long is down, not slow
+# The variables MLflow's own client reads its credentials from, so one Secret
+# serves the training job (MLflow) and the service (this module) alike.
+USERNAME_ENV = "MLFLOW_TRACKING_USERNAME"
+PASSWORD_ENV = "MLFLOW_TRACKING_PASSWORD"
+TOKEN_ENV = "MLFLOW_TRACKING_TOKEN"
 
 
 class TrackingServerError(RuntimeError):
     """The server cannot be reached, has no champion, or its files are wrong."""
 
 
+def _credentials() -> dict[str, str]:
+    """The Authorization header MLflow's client would send: basic auth, else a token."""
+    user, password = os.environ.get(USERNAME_ENV), os.environ.get(PASSWORD_ENV)
+    if user and password:
+        pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {pair}"}
+    token = os.environ.get(TOKEN_ENV)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def _get(url: str) -> bytes:
+    request = Request(url, headers=_credentials())
     try:
-        with urlopen(url, timeout=TIMEOUT_S) as response:  # _check_uri: http(s) only
+        with urlopen(request, timeout=TIMEOUT_S) as response:  # _check_uri: http(s)
             return response.read()
     except HTTPError as error:
         detail = error.read().decode("utf-8", "replace")

@@ -11,8 +11,10 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from urllib.error import HTTPError
@@ -185,3 +187,59 @@ def test_an_error_page_that_is_not_json_is_quoted(
     monkeypatch.setattr(remote, "urlopen", refuse)
     with pytest.raises(TrackingServerError, match="502 from http://x: <h1>proxy"):
         remote._get("http://x")
+
+
+class LoginRequired(BaseHTTPRequestHandler):
+    """A server that answers only a request carrying the expected Authorization."""
+
+    expected = ""
+
+    def do_GET(self) -> None:
+        """Answer 401 without the expected credentials, else a small JSON body."""
+        if self.headers.get("Authorization") != self.expected:
+            self.send_response(401)
+            self.end_headers()
+            self.wfile.write(b'{"message": "credentials required"}')
+            return
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+    def log_message(self, *args: object) -> None:
+        """Keep request lines out of the test output."""
+
+
+@pytest.fixture
+def login_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), LoginRequired)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("variables", "header"),
+    [
+        (
+            {"MLFLOW_TRACKING_USERNAME": "svc", "MLFLOW_TRACKING_PASSWORD": "pw"},
+            "Basic c3ZjOnB3",
+        ),
+        ({"MLFLOW_TRACKING_TOKEN": "t0k3n"}, "Bearer t0k3n"),
+    ],
+    ids=["basic", "token"],
+)
+def test_the_service_logs_in_as_mlflows_client_does(
+    login_server: str, monkeypatch: pytest.MonkeyPatch, variables, header
+) -> None:
+    LoginRequired.expected = header
+    for name in (remote.USERNAME_ENV, remote.PASSWORD_ENV, remote.TOKEN_ENV):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(TrackingServerError, match=r"401 from .*credentials required"):
+        remote._get(login_server)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert json.loads(remote._get(login_server)) == {"ok": True}

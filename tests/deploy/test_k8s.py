@@ -17,6 +17,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+import churn.tracking_server as remote
 from churn.cli import TRACKING_URI_ENV
 from churn.serve import router
 from production.pod_security import restricted_problems
@@ -174,6 +175,9 @@ def test_no_secret_is_written_in_a_manifest(
     config = manifests["ConfigMap"]["data"]
     assert not any(SECRET_NAMES.search(key) for key in config)
     assert "@" not in config[TRACKING_URI_ENV]  # no user:password@ in the URL
+    # The login to the tracking server is read from the variables the service reads.
+    names = {variable["name"] for variable in container["env"]}
+    assert {remote.USERNAME_ENV, remote.PASSWORD_ENV} <= names
 
 
 def test_the_ingress_exposes_only_the_public_routes(
