@@ -217,7 +217,9 @@ def nightly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
 def new_data(context: dg.SensorEvaluationContext, landing: Landing):
     """Ask for a run for every day that has landed since the last look."""
     seen = context.cursor or ""
-    fresh = [day for day in landing.days() if day > seen]
+    # A file named for a day the job has no run for (before START, or today,
+    # which has not ended) is left alone rather than failing the tick.
+    fresh = [d for d in landing.days() if d > seen and DAYS.has_partition_key(d)]
     if not fresh:
         return dg.SkipReason(f"no day after {seen or START} has landed")
     context.update_cursor(fresh[-1])
@@ -237,8 +239,13 @@ def drift(
         return dg.SkipReason("nothing to compare: no data or no champion yet")
     tags = models.client.get_run(champion.run_id).data.tags
     trained_on = tags.get(WINDOW_TAG)
+    if trained_on is None:  # e.g. trained by `churn train` in CI, on no window
+        return dg.SkipReason(
+            f"the champion (version {champion.version}) has no {WINDOW_TAG} tag:"
+            " it was not trained by this job, so there is no window to compare with"
+        )
     newest = days[-1]
-    if trained_on is None or newest <= trained_on:
+    if newest <= trained_on:
         return dg.SkipReason(f"the champion has seen every day up to {newest}")
     report = drift_report(landing.window(trained_on), landing.day(newest))
     if not report.drifted:

@@ -47,7 +47,7 @@ def registry(defs: dg.Definitions):
     return defs.resources["registry"].open()
 
 
-def test_the_job_runs_the_five_steps_in_order():
+def test_the_job_runs_its_steps_in_order():
     nodes = [
         node.name for node in orchestrate.training.graph.nodes_in_topological_order
     ]
@@ -179,6 +179,30 @@ def test_the_drift_sensor_waits_for_data_and_a_champion(tmp_path):
     }
     skip = orchestrate.drift(dg.build_sensor_context(resources=resources))
     assert "no data or no champion yet" in skip.skip_message
+
+
+def test_a_champion_trained_elsewhere_is_named_not_compared(tmp_path, frame, config):
+    from churn.pipeline import run
+
+    landing = tmp_path / "landing"
+    land(landing, "2026-11-01")
+    models = orchestrate.ModelRegistry(root=str(tmp_path / "registry"))
+    outcome = run(frame, config, models.open())  # as `churn train` does: no window
+    models.open().promote(outcome.version)
+    resources = {"landing": Landing(folder=str(landing)), "registry": models}
+    skip = orchestrate.drift(dg.build_sensor_context(resources=resources))
+    assert "(version 1) has no window_end tag: it was not trained by this job" in (
+        skip.skip_message
+    )
+
+
+def test_a_file_for_a_day_the_job_has_no_run_for_is_left_alone(tmp_path):
+    for day in ("2026-10-31", "2026-11-01", "2099-01-01"):
+        land_file = tmp_path / f"{day}.csv"
+        land_file.write_text("not read\n", encoding="utf-8")
+    landing = Landing(folder=str(tmp_path))
+    context = dg.build_sensor_context(resources={"landing": landing})
+    assert [r.partition_key for r in orchestrate.new_data(context)] == ["2026-11-01"]
 
 
 def test_the_settings_come_from_a_file_or_are_the_defaults(tmp_path):

@@ -220,7 +220,7 @@ def test_the_network_policy_lets_in_only_the_ingress_and_prometheus(
             peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
         )
         assert [port_number(container, p["port"]) for p in rule["ports"]] == [8000]
-    assert sources == {"ingress-nginx", "monitoring"}
+    assert sources == {"ingress", "monitoring"}
 
 
 def test_the_network_policy_lets_out_only_dns_and_the_tracking_server(
