@@ -180,13 +180,13 @@ def run_child(code: str, args: list[str]) -> tuple[dict[str, Any], int]:
 
         def sample() -> None:
             nonlocal peak
-            watched = psutil.Process(child.pid)
-            while not done.is_set():
-                try:
+            try:  # a child that fails at once can be gone before the first look
+                watched = psutil.Process(child.pid)
+                while not done.is_set():
                     peak = max(peak, tree_rss(watched))
-                except psutil.NoSuchProcess:
-                    return
-                time.sleep(SAMPLE_S)
+                    time.sleep(SAMPLE_S)
+            except psutil.NoSuchProcess:
+                return
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

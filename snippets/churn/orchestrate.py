@@ -5,7 +5,7 @@
 nodes, so that it can show which one failed, retry the one that touches storage,
 and run the pipeline for any day of data: on a schedule, for a range of past days
 (a backfill), or when a sensor sees new data or drift. The steps are the
-functions `run` calls, so both paths train, judge and register the same way.
+functions `run` calls, so both paths train, compare and register the same way.
 
 Data lands in a folder as one CSV of labelled rows per day, named
 ``YYYY-MM-DD.csv``. The run for a day trains on the window of days that ends
@@ -26,7 +26,7 @@ from churn.config import Config, load_config
 from churn.data import DTYPES, generate, save_csv, validate
 from churn.evaluate import GateDecision, gate
 from churn.monitor import drift_report
-from churn.pipeline import Judged, Outcome, Trained, fit, judge, record
+from churn.pipeline import Comparison, Outcome, Trained, compare, fit, record
 from churn.registry import Registry
 
 START = "2026-11-01"
@@ -164,17 +164,17 @@ def train_candidate(rows: pd.DataFrame, settings: Settings) -> Trained:
 
 
 @dg.op
-def evaluate_candidate(trained: Trained, registry: ModelRegistry) -> Judged:
+def evaluate_candidate(trained: Trained, registry: ModelRegistry) -> Comparison:
     """Score the candidate and the champion on the same held-out rows."""
-    return judge(trained, trained.config, registry.open())
+    return compare(trained, trained.config, registry.open())
 
 
 @dg.op
 def gate_candidate(
-    context: dg.OpExecutionContext, judged: Judged, settings: Settings
+    context: dg.OpExecutionContext, scores: Comparison, settings: Settings
 ) -> GateDecision:
     """Apply the promotion rules; a refusal is a result, not a failure."""
-    decision = gate(judged.candidate, judged.champion, settings.load().gate)
+    decision = gate(scores.candidate, scores.champion, settings.load().gate)
     context.add_output_metadata({"passed": decision.promote})
     return decision
 
@@ -183,13 +183,13 @@ def gate_candidate(
 def register_candidate(
     context: dg.OpExecutionContext,
     trained: Trained,
-    judged: Judged,
+    scores: Comparison,
     decision: GateDecision,
     registry: ModelRegistry,
 ) -> Outcome:
     """Log the run, and register the candidate as challenger if it passed."""
     tags = {WINDOW_TAG: context.partition_key, "dagster.run_id": context.run_id}
-    outcome = record(trained, judged, decision, registry.open(), tags)
+    outcome = record(trained, scores, decision, registry.open(), tags)
     context.add_output_metadata({"version": outcome.version or 0})
     return outcome
 
@@ -198,8 +198,8 @@ def register_candidate(
 def training() -> None:
     """Validate, train, evaluate, gate and register, for one day's window."""
     trained = train_candidate(validate_rows(load_window()))
-    judged = evaluate_candidate(trained)
-    register_candidate(trained, judged, gate_candidate(judged))
+    scores = evaluate_candidate(trained)
+    register_candidate(trained, scores, gate_candidate(scores))
 
 
 # --8<-- [end:steps]

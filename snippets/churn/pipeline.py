@@ -68,9 +68,9 @@ def run(
     """
     validate(frame, with_target=True)
     trained = fit(frame, config)
-    judged = judge(trained, config, registry)
-    decision = gate(judged.candidate, judged.champion, config.gate)
-    return record(trained, judged, decision, registry, tags)
+    scores = compare(trained, config, registry)
+    decision = gate(scores.candidate, scores.champion, config.gate)
+    return record(trained, scores, decision, registry, tags)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Trained:
 
     Attributes:
         model: The fitted pipeline.
-        held_out: The rows kept back to judge it (and the champion) on.
+        held_out: The rows kept back to score it (and the champion) on.
         config: The settings it was trained with.
         data_hash: The hash of all the rows, before the split.
     """
@@ -91,7 +91,7 @@ class Trained:
 
 
 @dataclass(frozen=True)
-class Judged:
+class Comparison:
     """The candidate's and the champion's scores on the same held-out rows."""
 
     candidate: Evaluation
@@ -112,7 +112,7 @@ def fit(frame: pd.DataFrame, config: Config) -> Trained:
     return Trained(train(train_rows, config), held_out, config, data_hash(frame))
 
 
-def judge(trained: Trained, config: Config, registry: Registry) -> Judged:
+def compare(trained: Trained, config: Config, registry: Registry) -> Comparison:
     """Score the candidate and the current champion, if any, on the held-out rows.
 
     Args:
@@ -127,14 +127,14 @@ def judge(trained: Trained, config: Config, registry: Registry) -> Judged:
     candidate = evaluate(trained.model, trained.held_out, slices)
     current = registry.champion()
     champion = None
-    if current is not None:  # judge both models on the same rows
+    if current is not None:  # score both models on the same rows
         champion = evaluate(registry.load(current), trained.held_out, slices)
-    return Judged(candidate, champion)
+    return Comparison(candidate, champion)
 
 
 def record(
     trained: Trained,
-    judged: Judged,
+    scores: Comparison,
     decision: GateDecision,
     registry: Registry,
     tags: dict[str, str] | None = None,
@@ -143,7 +143,7 @@ def record(
 
     Args:
         trained: The candidate, from `fit`.
-        judged: Its evaluation and the champion's, from `judge`.
+        scores: Its evaluation and the champion's, from `compare`.
         decision: The gate's decision on them.
         registry: Where the run is logged and the version registered.
         tags: Further tags for the run.
@@ -162,7 +162,7 @@ def record(
             path,
             save_model(trained.model, path),
             params=trained.config.to_params(),
-            metrics=judged.candidate.to_metrics(),
+            metrics=scores.candidate.to_metrics(),
             data_hash=trained.data_hash,
             tags=(tags or {})
             | {"gate": "passed" if decision.promote else "refused"}
@@ -174,7 +174,7 @@ def record(
     if decision.promote:
         version = registry.register(run_id)
         registry.set_challenger(version)
-    return Outcome(run_id, judged.candidate, judged.champion, decision, version)
+    return Outcome(run_id, scores.candidate, scores.champion, decision, version)
 
 
 # --8<-- [end:run]

@@ -169,7 +169,7 @@ def test_drift_in_a_new_day_triggers_a_run_that_retrains_on_it(
     outcome = run.output_for_node("register_candidate")
     tags = registry(defs).client.get_run(outcome.run_id).data.tags
     assert tags[orchestrate.WINDOW_TAG] == "2026-11-05"
-    assert outcome.champion is not None  # judged against the champion it may replace
+    assert outcome.champion is not None  # compared with the champion it may replace
 
 
 def test_the_drift_sensor_waits_for_data_and_a_champion(tmp_path):
