@@ -233,6 +233,7 @@ def test_the_image_is_scanned_before_anything_is_pushed():
     assert steps[push]["run"] == f'docker push "{tags}"'
     assert uses.count("docker/build-push-action") == 1
     assert steps[scan]["with"]["exit-code"] == "1"
+    assert steps[scan]["with"]["ignore-unfixed"] is True  # "that has a fix"
     assert set(steps[scan]["with"]["severity"].split(",")) == {"CRITICAL", "HIGH"}
     # Since March 2026 the action's release tags carry a v; the old ones are gone.
     assert steps[scan]["uses"].split("@")[1].startswith("v")
@@ -242,6 +243,11 @@ def test_the_image_is_scanned_before_anything_is_pushed():
     assert steps[sbom + 1]["with"]["path"] == "reports/sbom.cdx.json"
 
 
+def shell_commands(script: str) -> list[str]:
+    """A script's commands, continuation lines joined and spaces collapsed."""
+    return [" ".join(line.split()) for line in script.replace("\\\n", " ").splitlines()]
+
+
 def test_weekly_audits_every_locked_package_by_its_hashes():
     audit = load("weekly.yml")["jobs"]["audit"]
     (command,) = job_commands(audit)
@@ -249,6 +255,10 @@ def test_weekly_audits_every_locked_package_by_its_hashes():
     assert "pip-audit" in command
     for flag in ("--require-hashes", "--disable-pip", "--strict"):
         assert flag in command
+    # The security page shows this command for readers to run; it is the same one.
+    page = (ROOT / "docs" / "production" / "security.md").read_text(encoding="utf-8")
+    shown = page.split('```bash test="skip - reaches PyPI', 1)[1].split("\n```", 1)[0]
+    assert shell_commands(shown.split("\n", 1)[1]) == shell_commands(command)
 
 
 def test_workflows_pin_the_uv_version_of_the_makefile():

@@ -41,6 +41,7 @@ WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 EXPORT = ROOT / "snippets" / "churn" / "export.py"
 ORCHESTRATE = ROOT / "snippets" / "churn" / "orchestrate.py"
+ML_PIPELINE = ROOT / ".github" / "workflows" / "ml-pipeline.yml"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
@@ -312,6 +313,13 @@ def _body_deadline() -> str:
     return f"{BODY_DEADLINE_S:g} s"
 
 
+def _action_version(action: str) -> str:
+    """The version a workflow step pins for ``action``, e.g. ``v0.35.0``."""
+    steps = _manifest(ML_PIPELINE)["jobs"]["image"]["steps"]
+    (uses,) = [s["uses"] for s in steps if s.get("uses", "").startswith(action + "@")]
+    return uses.split("@", 1)[1]
+
+
 def _orchestrate(name: str) -> str:
     from churn import orchestrate
 
@@ -368,6 +376,9 @@ FACTS: dict[str, Fact] = {
         DEPLOYMENT, lambda: str(_manifest(DEPLOYMENT)["spec"]["revisionHistoryLimit"])
     ),
     "pod.model_cache": Fact(DEPLOYMENT, _model_cache),
+    "workflow.trivy_action": Fact(
+        ML_PIPELINE, lambda: _action_version("aquasecurity/trivy-action")
+    ),
     "orchestrate.start": Fact(ORCHESTRATE, lambda: _orchestrate("START")),
     "orchestrate.window_days": Fact(ORCHESTRATE, _window_days),
     "orchestrate.retries": Fact(ORCHESTRATE, _retries),

@@ -81,12 +81,10 @@ class Landing(dg.ConfigurableResource):
                 missing only make the window shorter.
         """
         end = dt.date.fromisoformat(day)
-        frames = [self.day(day)]  # the run's own day must be there
-        for back in range(1, self.window_days):
-            earlier = Path(self.folder) / f"{end - dt.timedelta(days=back)}.csv"
-            if earlier.is_file():
-                frames.append(pd.read_csv(earlier, dtype=DTYPES))
-        return pd.concat(frames[::-1], ignore_index=True)
+        first = (end - dt.timedelta(days=self.window_days - 1)).isoformat()
+        landed = [d for d in self.days() if first <= d < day]
+        # The run's own day must be there; self.day says so if it is not.
+        return pd.concat([*map(self.day, landed), self.day(day)], ignore_index=True)
 
 
 def land(folder: str | Path, day: str, n_rows: int = 3_000, drift: float = 0.0) -> Path:
@@ -166,15 +164,15 @@ def train_candidate(rows: pd.DataFrame, settings: Settings) -> Trained:
 @dg.op
 def evaluate_candidate(trained: Trained, registry: ModelRegistry) -> Comparison:
     """Score the candidate and the champion on the same held-out rows."""
-    return compare(trained, trained.config, registry.open())
+    return compare(trained, registry.open())
 
 
 @dg.op
 def gate_candidate(
-    context: dg.OpExecutionContext, scores: Comparison, settings: Settings
+    context: dg.OpExecutionContext, trained: Trained, scores: Comparison
 ) -> GateDecision:
     """Apply the promotion rules; a refusal is a result, not a failure."""
-    decision = gate(scores.candidate, scores.champion, settings.load().gate)
+    decision = gate(scores.candidate, scores.champion, trained.config.gate)
     context.add_output_metadata({"passed": decision.promote})
     return decision
 
@@ -199,7 +197,7 @@ def training() -> None:
     """Validate, train, evaluate, gate and register, for one day's window."""
     trained = train_candidate(validate_rows(load_window()))
     scores = evaluate_candidate(trained)
-    register_candidate(trained, scores, gate_candidate(scores))
+    register_candidate(trained, scores, gate_candidate(trained, scores))
 
 
 # --8<-- [end:steps]

@@ -68,7 +68,7 @@ def run(
     """
     validate(frame, with_target=True)
     trained = fit(frame, config)
-    scores = compare(trained, config, registry)
+    scores = compare(trained, registry)
     decision = gate(scores.candidate, scores.champion, config.gate)
     return record(trained, scores, decision, registry, tags)
 
@@ -112,18 +112,17 @@ def fit(frame: pd.DataFrame, config: Config) -> Trained:
     return Trained(train(train_rows, config), held_out, config, data_hash(frame))
 
 
-def compare(trained: Trained, config: Config, registry: Registry) -> Comparison:
+def compare(trained: Trained, registry: Registry) -> Comparison:
     """Score the candidate and the current champion, if any, on the held-out rows.
 
     Args:
-        trained: The candidate, from `fit`.
-        config: The run's settings (the slice column comes from its gate).
+        trained: The candidate, from `fit`; its settings name the slice column.
         registry: Where the champion is found.
 
     Returns:
         Both evaluations, so that the gate compares like with like.
     """
-    slices = config.gate.slice_column
+    slices = trained.config.gate.slice_column
     candidate = evaluate(trained.model, trained.held_out, slices)
     current = registry.champion()
     champion = None
