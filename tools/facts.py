@@ -376,6 +376,9 @@ FACTS: dict[str, Fact] = {
         DEPLOYMENT, lambda: str(_manifest(DEPLOYMENT)["spec"]["revisionHistoryLimit"])
     ),
     "pod.model_cache": Fact(DEPLOYMENT, _model_cache),
+    "pod.port": Fact(
+        DEPLOYMENT, lambda: str(_container()["ports"][0]["containerPort"])
+    ),
     "workflow.trivy_action": Fact(
         ML_PIPELINE, lambda: _action_version("aquasecurity/trivy-action")
     ),
