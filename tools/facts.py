@@ -73,6 +73,12 @@ def _manifest(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@cache
+def _lock() -> Lock:
+    """uv.lock, parsed once: each version fact looks up one name in it."""
+    return Lock(UV_LOCK)
+
+
 def _find(path: Path, pattern: str, what: str) -> str:
     """The first group of ``pattern`` in a file, ``^`` and ``$`` per line."""
     found = re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE)
@@ -433,7 +439,7 @@ FACTS: dict[str, Fact] = {
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")
     },
     **{
-        f"version.{name}": Fact(UV_LOCK, lambda name=name: Lock(UV_LOCK).version(name))
+        f"version.{name}": Fact(UV_LOCK, lambda name=name: _lock().version(name))
         for name in LOCKED
     },
 }

@@ -8,7 +8,6 @@ the server and reloading the service serves that version.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from churn.serve import create_app, server_loader
 from churn.tracking_server import TrackingServerError, _proxy_path, fetch_champion
 from churn.train import train
 from tests.churn.conftest import free_port, run_page_script, wait_until_answering
+from tests.environ import unmeasured
 from tests.paths import DOCS
 from tests.test_shell_blocks import block_run_by
 
@@ -56,8 +56,7 @@ def tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--workers", "1",
     ]  # fmt: skip
     # MLflow's own code, none of snippets/: coverage is not started in the server.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-    env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    env = unmeasured() | {"MLFLOW_DISABLE_TELEMETRY": "true"}
     log = (home / "server.log").open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

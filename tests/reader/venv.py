@@ -11,13 +11,13 @@ nothing stale is ever used.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.environ import unmeasured
 from tools.lock import Lock, Requirement, pylock_subset
 from tools.requirements import PROJECT
 
@@ -37,9 +37,8 @@ def environment(home: Path, bytecode: Path | None = None) -> dict[str, str]:
     """
     env = {
         k: v
-        for k, v in os.environ.items()
-        if k not in LEFT_OUT
-        and not k.startswith(("COV_", "COVERAGE_", "PYTEST_", "UV_"))
+        for k, v in unmeasured().items()
+        if k not in LEFT_OUT and not k.startswith(("PYTEST_", "UV_"))
     }
     if bytecode is not None:
         env["PYTHONPYCACHEPREFIX"] = str(bytecode)

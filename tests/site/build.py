@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.environ import unmeasured
 from tests.paths import ROOT
 
 # What a build reads besides docs/: the config, theme overrides, included files.
@@ -69,7 +69,7 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
     ]
     # The build runs none of snippets/ (a measured build covered 0 of its lines), so
     # coverage is not started in it: measuring it cost each build about 60% more.
-    base = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    base = unmeasured()
     log = ""
     for step in steps:
         done = subprocess.run(
