@@ -8,6 +8,7 @@ the server and reloading the service serves that version.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -19,26 +20,18 @@ from pathlib import Path
 from urllib.error import HTTPError
 
 import httpx
-import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
 import churn.tracking_server as remote
-from churn.artifacts import save_model
 from churn.artifacts import sha256 as file_sha256
-from churn.config import Config
-from churn.data import generate
-from churn.pipeline import run
 from churn.registry import Registry
 from churn.serve import create_app, server_loader
 from churn.tracking_server import TrackingServerError, _proxy_path, fetch_champion
-from churn.train import train
 from tests.churn.conftest import free_port, run_page_script, wait_until_answering
 from tests.environ import unmeasured
 from tests.paths import DOCS
 from tests.test_shell_blocks import block_run_by
-
-TOKEN = "tracking-server-admin-token"
 
 
 @pytest.fixture(scope="module")
@@ -70,43 +63,6 @@ def tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def second_version(registry: Registry, frame: pd.DataFrame, folder: Path) -> int:
-    """Train on other rows and register the result, as the next CI run would."""
-    model = train(frame, Config())
-    path = folder / "model.skops"
-    sha = save_model(model, path)
-    run_id = registry.log_run(path, sha, {"seed": 11}, {"auc": 0.5}, "e" * 64)
-    return registry.register(run_id)
-
-
-def test_the_service_serves_the_champion_the_server_holds(
-    tracking_server: str, frame: pd.DataFrame, tmp_path: Path
-) -> None:
-    # The training job: its own working folder, the shared server.
-    trainer = Registry(tmp_path / "ci", tracking_uri=tracking_server)
-    outcome = run(frame, Config(), trainer)
-    assert outcome.version is not None
-    trainer.promote(outcome.version)
-    # The service: another folder, as a pod's cache volume; only the URL in common.
-    app = create_app(server_loader(tracking_server, tmp_path / "pod"), TOKEN)
-    with TestClient(app) as client:
-        assert client.get("/ready").json()["model_version"] == str(outcome.version)
-        customer = frame.drop(columns="churned").head(1).to_dict(orient="records")[0]
-        answer = client.post("/predict", json=customer)
-        assert answer.status_code == 200, answer.text
-        # The next training run registers a version, and someone promotes it.
-        other = generate(2_000, seed=11)
-        newer = second_version(trainer, other, tmp_path)
-        trainer.promote(newer)
-        reload = client.post(
-            "/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}
-        )
-        assert reload.status_code == 200, reload.text
-        assert client.get("/ready").json()["model_version"] == str(newer)
-    files = sorted(p.name for p in (tmp_path / "pod").rglob("*") if p.is_file())
-    assert "model.skops" in files  # downloaded through the server's proxy
-
-
 def test_a_model_without_a_champion_is_named(tracking_server: str, tmp_path: Path):
     Registry(tmp_path, model_name="nobody-promoted", tracking_uri=tracking_server)
     with pytest.raises(TrackingServerError, match="alias champion not found"):
@@ -135,17 +91,31 @@ def test_only_http_urls_and_proxied_artifacts_are_accepted(tmp_path: Path) -> No
 REGISTRY_PAGE = DOCS / "capstone" / "registry.md"
 
 
+# What the page says its first and last `curl` print.
+PRINTS = re.compile(r"first `curl` prints\s+`([^`]+)`, the last\s+`([^`]+)`")
+
+
 def test_the_registry_page_commands_run_as_shown(tmp_path: Path) -> None:
-    """capstone/registry.md's block: server, training job and service, from a clone."""
+    """capstone/registry.md's block: server, training job and service, from a clone.
+
+    It trains, promotes and serves through the server, then trains and promotes a
+    second version, which the running service serves after a reload.
+    """
+    page = REGISTRY_PAGE.read_text(encoding="utf-8")
     script = block_run_by(REGISTRY_PAGE, "tests/churn/test_tracking_server.py")
     # The page's ports may be taken on a shared machine.
     script = script.replace("5000", str(free_port())).replace("8000", str(free_port()))
     out = run_page_script(script, tmp_path)
-    ready = out.splitlines()[-1]
-    assert json.loads(ready) == {"status": "ready", "model_version": "1"}
+    answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    said = PRINTS.search(page)
+    assert said, "the page no longer says what its curl calls print"
+    assert answers == [json.loads(said[1]), json.loads(said[2])]
+    assert answers[-1] == {"status": "reloaded", "model_version": "2"}
     # The service's folder holds downloads only; the runs live on the server.
     assert not (tmp_path / "pod-cache" / "mlflow.db").exists()
     assert (tmp_path / "mlflow.db").is_file()
+    cached = {p.name for p in (tmp_path / "pod-cache").rglob("*") if p.is_file()}
+    assert "model.skops" in cached  # downloaded through the server's proxy
 
 
 def test_a_cached_file_is_kept_and_a_changed_one_refused(
