@@ -38,8 +38,9 @@ env: .venv/.synced ## Create or update the environment from uv.lock
 serve: env ## Serve the guide on http://127.0.0.1:8000
 	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: env ## Build the site into site/ (strict: any warning fails), its search index and a notebook per page
+build: env ## Build the site into site/ (strict: any warning fails), the notebook pages' shared stylesheet, its search index and a notebook per page
 	$(RUN) mkdocs build --strict
+	$(RUN) python -m tools.notebook_css site
 	$(RUN) python -m pagefind --site site --quiet
 	$(RUN) python -m tools.notebooks site
 

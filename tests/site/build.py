@@ -64,6 +64,7 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     steps = [
         [mkdocs, "build", "--strict", "--site-dir", str(site)],
+        [*python, "tools.notebook_css", str(site)],  # one trimmed notebook stylesheet
         [*python, "pagefind", "--site", str(site), "--quiet"],  # the search index
         [*python, "tools.notebooks", str(site)],  # as `make build` does, after it
     ]
