@@ -7,6 +7,7 @@ copy button until it scrolls near. These tests check both halves of that bargain
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import OpenContext
@@ -78,3 +79,30 @@ def test_a_block_off_screen_keeps_its_text_in_the_page(
     assert not rendered(block)
     # Find in page, screen readers and the search index read it all the same.
     assert block.locator("code").text_content().strip()
+
+
+# Every layout shift the page makes while it loads, as the browser scores them.
+SHIFTS = """() => new Promise(done => {
+  const shifts = [];
+  new PerformanceObserver(list => shifts.push(...list.getEntries().map(e => e.value)))
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => done(shifts), 1000);
+})"""
+
+
+@pytest.mark.parametrize(
+    "url", ["reference/churn/train/", "reference/churn/monitor/", PAGE]
+)
+def test_a_page_does_not_move_while_its_code_blocks_draw(
+    open_context: OpenContext, site_url: str, url: str
+) -> None:
+    # A phone's viewport: blocks on screen and just below it are drawn after the
+    # first layout, at their estimated height; a wrong one pulls the page about.
+    context, recorder = open_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    page.goto(site_url + url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".md-typeset .highlight pre").count() >= 3
+    shifted = sum(page.evaluate(SHIFTS))
+    assert shifted < 0.01, f"the page moved while it loaded: layout shift {shifted:.3f}"
+    assert recorder.console_errors == []
