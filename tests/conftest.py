@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.environ import COVERAGE_PREFIXES
+from tests.environ import unmeasured
 from tests.paths import ROOT
 from tests.scheduling import SiteModulesWhole
 from tests.site.build import Build, build
@@ -121,11 +121,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     if controller is None or not item.nodeid.startswith(UNMEASURED):
         return (yield)
     controller.pause()
-    saved = {
-        k: os.environ.pop(k)
-        for k in list(os.environ)
-        if k.startswith(COVERAGE_PREFIXES)
-    }
+    kept = unmeasured()
+    saved = {k: os.environ.pop(k) for k in set(os.environ) - set(kept)}
     try:
         return (yield)
     finally:

@@ -33,6 +33,7 @@ NOT_RUN = {
     "curl ": "needs the server; tests/churn/test_end_to_end.py calls it over HTTP",
     ".venv/bin/churn serve ": "a server that runs "
     "until stopped; tests/churn/test_end_to_end.py starts and stops one",
+    "kill ": "stops the server started above, which this test does not start",
 }
 
 
