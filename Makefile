@@ -76,8 +76,8 @@ diagrams: env ## Redraw docs/generated/diagrams/ from the pages' ```mermaid fenc
 bench: env ## Run the benchmarks; print a table and write reports/bench.md
 	$(RUN) python -m benchmarks
 
-audit: env ## Audit the site in Chromium: page weight, Lighthouse (npx); write reports/audit.md. SUITE=1 also times the tests
-	$(RUN) python -m benchmarks.site_audit $(if $(SUITE),--suite)
+audit: env ## Audit the site in Chromium: page weight, Lighthouse (npx); write reports/audit.md. ALL=1 runs Lighthouse on every page, SUITE=1 also times the tests
+	$(RUN) python -m benchmarks.site_audit $(if $(ALL),--all) $(if $(SUITE),--suite)
 
 vendor: ## Refresh docs/assets/vendor/ and tools/vendor/ from package-lock.json (needs npm)
 	npm ci --ignore-scripts --no-audit --no-fund

@@ -60,8 +60,32 @@ def test_the_sample_holds_home_longest_busiest_and_heaviest_once(
 ) -> None:
     monkeypatch.setattr(site_weight, "longest_page", lambda site: "long/")
     monkeypatch.setattr(site_weight, "most_elements", lambda site: "busy/")
-    weights = [PageWeight(f"p{n}/", n, 1, "x") for n in range(10)]
-    weights.append(PageWeight("(home)", 99, 1, "x"))
-    weights.append(PageWeight("long/", 98, 1, "x"))
+    # p0..p9 weigh 0..9 bytes; p0, p1 and p2 do the most main-thread work.
+    weights = [PageWeight(f"p{n}/", n, 1, "x", 100 - n) for n in range(10)]
+    weights.append(PageWeight("(home)", 99, 1, "x", 1))
+    weights.append(PageWeight("long/", 98, 1, "x", 1))
     pages = site_audit.sample(weights, Path("."))
-    assert pages == ["", "long/", "busy/", "p9/", "p8/", "p7/"]
+    assert pages == ["", "long/", "busy/", "p9/", "p8/", "p7/", "p0/", "p1/", "p2/"]
+
+
+def test_every_page_runs_once_and_a_miss_runs_to_a_median(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    def counted(url: str, chromium: str, flags: list[str], *, desktop: bool) -> Report:
+        calls.append(
+            url.removeprefix("http://127.0.0.1:1/") + (" desk" if desktop else "")
+        )
+        return fake_run(url, chromium, flags, desktop=desktop)
+
+    monkeypatch.setattr(lighthouse, "run", counted)
+    text = site_audit.lighthouse_section(
+        "http://127.0.0.1:1/", ["", "long/", "ok/"], "chromium", every=True
+    )
+    # The two pages on target run once; the miss runs RUNS times; two desktops.
+    assert sorted(calls) == sorted(
+        ["", "ok/", *["long/"] * lighthouse.RUNS, " desk", "long/ desk"]
+    )
+    assert "Pages: every page (3)." in text
+    assert "1 of 3 pages missed a target as a phone." in text

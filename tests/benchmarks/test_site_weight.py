@@ -1,8 +1,11 @@
 import gzip
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 from benchmarks.site_weight import (
     PageWeight,
+    first_load,
     kib,
     longest_page,
     markdown,
@@ -10,6 +13,8 @@ from benchmarks.site_weight import (
     search_index_size,
     source_of,
 )
+from tests.browser.chromium import LAUNCH_ARGS, require_chromium
+from tests.browser.server import serve
 
 
 def write_page(site: Path, path: str, html: str) -> None:
@@ -45,12 +50,12 @@ def test_search_index_size_counts_the_index_and_its_entry(tmp_path: Path):
 
 def test_report_lists_heaviest_first():
     weights = [
-        PageWeight("(home)", 2048, 10, "a.js"),
-        PageWeight("b/", 4096, 12, "b.js"),
+        PageWeight("(home)", 2048, 10, "a.js", 80.4),
+        PageWeight("b/", 4096, 12, "b.js", 312.6),
     ]
     lines = markdown(weights, (10240, 2048)).splitlines()
-    assert lines[2] == "| b/ | 4.0 | 12 | b.js |"
-    assert lines[3] == "| (home) | 2.0 | 10 | a.js |"
+    assert lines[2] == "| b/ | 4.0 | 12 | b.js | 313 |"
+    assert lines[3] == "| (home) | 2.0 | 10 | a.js | 80 |"
     assert "10.0 KiB on disk, none of it fetched until" in lines[-1]
     assert "fetches 2.0 KiB of entry files" in lines[-1]
 
@@ -66,8 +71,8 @@ def test_report_marks_pages_over_the_budget():
         PageWeight("b/", 600 * 1024, 12, "b.js"),
     ]
     text = markdown(weights, (10240, 2048), budget_kib=500)
-    assert "| b/ | 600.0 (over) | 12 | b.js |" in text
-    assert "| (home) | 400.0 | 10 | a.js |" in text
+    assert "| b/ | 600.0 (over) | 12 | b.js | 0 |" in text
+    assert "| (home) | 400.0 | 10 | a.js | 0 |" in text
     assert "1 of 2 pages over 500 KiB." in text
 
 
@@ -90,3 +95,22 @@ def test_source_of_finds_pages_notebooks_and_indexes(tmp_path: Path):
     assert source_of(tmp_path, "a/") == "a/index.md"
     assert source_of(tmp_path, "a/b/") == "a/b.md"
     assert source_of(tmp_path, "c/") == "c.ipynb"
+
+
+def test_first_load_counts_bytes_requests_and_main_thread_work(tmp_path: Path):
+    busy = "for (let i = 0; i < 3e6; i++) Math.sqrt(i);"  # a long task of its own
+    write_page(tmp_path, ".", '<html><script src="a.js"></script><p>hi</p></html>')
+    (tmp_path / "a.js").write_text(busy * 10)
+    chromium = require_chromium()
+    with serve(tmp_path) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        try:
+            weight = first_load(browser, url, "")
+        finally:
+            browser.close()
+    assert weight.page == "(home)"
+    assert weight.requests == 2
+    assert weight.largest == "a.js"
+    assert weight.transferred > len(gzip.compress((busy * 10).encode()))
+    # Thirty million square roots take tens of milliseconds on any machine.
+    assert weight.main_thread_ms > 10
