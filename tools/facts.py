@@ -41,6 +41,7 @@ WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 EXPORT = ROOT / "snippets" / "churn" / "export.py"
 ORCHESTRATE = ROOT / "snippets" / "churn" / "orchestrate.py"
+MONITOR = ROOT / "snippets" / "churn" / "monitor.py"
 ML_PIPELINE = ROOT / ".github" / "workflows" / "ml-pipeline.yml"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
@@ -425,6 +426,9 @@ FACTS: dict[str, Fact] = {
         f"exit.{name.lower()}": Fact(CLI, lambda name=name: _exit_code(name))
         for name in ("GATE_REFUSED", "CONTRACT_BROKEN", "DRIFT_FOUND")
     },
+    "monitor.min_psi": Fact(
+        MONITOR, lambda: _find(MONITOR, r"^MIN_PSI = ([\d.]+)", "MIN_PSI")
+    ),
     "serve.max_body": Fact(SERVE, _max_body),
     "serve.body_deadline": Fact(SERVE, _body_deadline),
     "serve.max_batch": Fact(SERVE, _max_batch),

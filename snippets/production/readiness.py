@@ -53,7 +53,7 @@ class Link:
     Attributes:
         text: The link text.
         target: A page under ``docs/`` with an optional ``#anchor``
-            (``capstone/tests.md#model-behaviour-tests``) or an ``https://`` URL.
+            (``capstone/tests.md#the-end-to-end-story``) or an ``https://`` URL.
     """
 
     text: str
@@ -102,9 +102,12 @@ GATE = Link(
     "capstone/package.md#the-gate-promotion-by-rule-not-by-enthusiasm",
 )
 TEST_KINDS = Link(
-    "Capstone: kinds of tests", "capstone/tests.md#what-each-kind-of-test-catches"
+    "Testing: what the tests prove",
+    "production/testing.md#what-the-reference-systems-tests-prove",
 )
-BEHAVIOUR = Link("Capstone: behaviour tests", "capstone/tests.md#model-behaviour-tests")
+BEHAVIOUR = Link(
+    "Capstone: behaviour checks", "capstone/tests.md#model-behaviour-checked-by-hand"
+)
 END_TO_END = Link("Capstone: end-to-end test", "capstone/tests.md#the-end-to-end-story")
 REPRODUCIBLE = Link(
     "Capstone: reproducibility test", "capstone/tests.md#reproducibility-as-a-test"
@@ -126,7 +129,10 @@ ROLLOUT = Link(
     "Capstone: rollouts", "capstone/kubernetes.md#rollouts-that-never-lower-capacity"
 )
 ML_PIPELINE = Link("Capstone: the ML pipeline", "capstone/ship.md#the-ml-pipeline")
-FOUR_LAYERS = Link("Capstone: monitoring layers", "capstone/monitor.md#the-four-layers")
+FOUR_LAYERS = Link(
+    "Capstone: what monitoring watches",
+    "capstone/monitor.md#what-the-reference-system-watches",
+)
 DRIFT_REPORT = Link(
     "Capstone: the drift report", "capstone/monitor.md#the-drift-report"
 )

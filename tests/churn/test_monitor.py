@@ -6,6 +6,7 @@ from churn.data import TARGET, generate
 from churn.features import FEATURES
 from churn.monitor import (
     EPSILON,
+    MIN_PSI,
     categorical_psi,
     chi2_test,
     drift_report,
@@ -167,7 +168,11 @@ def test_a_window_with_labels_is_checked_against_the_training_contract():
 def test_markdown_report_has_summary_tables_and_quality(drifted_report):
     text = drifted_report.to_markdown()
     assert text.startswith("# Drift report\n\n**Drift detected**: 4 of 8 features")
-    assert "| Feature | Kind | PSI | PSI band | Test | p-value | Drifted |" in text
+    header = (
+        "| Feature | Kind | PSI | PSI band | Test | p-value | Significant | Drifted |"
+    )
+    assert header in text
+    assert "and its PSI is at least 0.1." in text
     for feature in FEATURES:
         assert f"| {feature} |" in text
     assert "| churn_probability | numeric |" in text
@@ -232,3 +237,40 @@ def test_drift_report_refuses_empty_frames_and_a_bad_alpha(frame):
         drift_report(frame, frame.head(0))
     with pytest.raises(ValueError, match=r"alpha must be between 0 and 1, got 1\.5"):
         drift_report(frame, frame.head(10), alpha=1.5)
+    with pytest.raises(ValueError, match=r"min_psi must be 0 or more, got -0\.1"):
+        drift_report(frame, frame.head(10), min_psi=-0.1)
+
+
+def test_the_floor_is_the_lower_edge_of_the_moderate_band():
+    assert psi_band(MIN_PSI) == "moderate"
+    assert psi_band(np.nextafter(MIN_PSI, 0)) == "no significant shift"
+
+
+@pytest.fixture(scope="module")
+def big_window():
+    """Half a million rows with a small shift: a test is sure of it, PSI is tiny."""
+    return generate(500_000, seed=31, drift=0.05, first_id=100_000).drop(columns=TARGET)
+
+
+def test_a_tiny_shift_in_a_huge_window_is_significant_but_not_drift(frame, big_window):
+    report = drift_report(frame, big_window)
+    significant = {item.feature for item in report.features if item.significant}
+    assert significant >= {"support_calls"}
+    assert all(item.psi < MIN_PSI for item in report.features)
+    assert not report.drifted
+    assert "**No drift detected**: 0 of 8 features drifted." in report.to_markdown()
+    # Without the floor, the test alone would have raised the alarm.
+    assert drift_report(frame, big_window, min_psi=0).drifted
+
+
+def test_a_big_shift_is_drift_by_both_rules(drifted_report):
+    for item in drifted_report.features:
+        assert item.drifted == (item.significant and item.psi >= MIN_PSI)
+    assert any(item.drifted for item in drifted_report.features)
+
+
+def test_categories_count_the_same_from_a_series_or_a_list():
+    values = ["a", "b", "b", "c"]
+    assert categorical_psi(pd.Series(values), ["a", "b"]) == categorical_psi(
+        values, pd.Series(["a", "b"])
+    )
