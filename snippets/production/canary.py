@@ -81,6 +81,9 @@ def decide(
 ) -> CanaryDecision:
     """Compare the canary with the baseline serving at the same time.
 
+    One call is one look at ``alpha``. A rollout that looks again and again should
+    look through `SequentialCanary`, which spends ``alpha`` over the looks.
+
     Args:
         baseline: The current version's requests, errors and latencies.
         canary: The new version's, over the same period.
@@ -125,6 +128,109 @@ def decide(
 
 
 # --8<-- [end:decide]
+
+
+# --8<-- [start:sequential]
+def spent_alpha(fraction: float, alpha: float) -> float:
+    """Alpha spent once ``fraction`` of the planned requests has been seen.
+
+    The O'Brien-Fleming-type spending function of Lan and DeMets (1983):
+    ``2 - 2 * Phi(z / sqrt(fraction))`` with ``z`` the normal quantile at
+    ``1 - alpha / 2``. It spends almost nothing on the first looks, when a test
+    is easily fooled, and reaches ``alpha`` at the full plan (fraction 1).
+
+    Raises:
+        ValueError: If fraction is outside [0, 1] or alpha outside (0, 1).
+    """
+    if not 0 <= fraction <= 1 or not 0 < alpha < 1:
+        raise ValueError(
+            f"need 0 <= fraction <= 1 and 0 < alpha < 1, got {fraction}, {alpha}"
+        )
+    if fraction == 0:
+        return 0.0
+    z = stats.norm.ppf(1 - alpha / 2)
+    return float(2 - 2 * stats.norm.cdf(z / math.sqrt(fraction)))
+
+
+@dataclass
+class SequentialCanary:
+    """A canary looked at again and again, with a false-rollback rate kept at alpha.
+
+    Each look may use only the alpha the spending function allows for the share
+    of ``min_requests`` seen since the last look. Over all looks the tests spend
+    at most ``alpha`` each (Bonferroni over the looks), so an unchanged canary is
+    rolled back by a test with probability at most ``alpha``, however often you
+    look. Looking at a fixed ``alpha`` every time would add
+    up a false alarm from every look.
+    """
+
+    min_requests: int
+    alpha: float = 0.01
+    max_slowdown: float = 0.10
+    spent: float = 0.0
+
+    def look(self, baseline: Arm, canary: Arm) -> CanaryDecision:
+        """Decide on what both versions served so far; spend this look's alpha."""
+        fraction = min(canary.requests / self.min_requests, 1.0)
+        level = max(spent_alpha(fraction, self.alpha) - self.spent, 0.0)
+        self.spent += level
+        return decide(
+            baseline,
+            canary,
+            min_requests=self.min_requests,
+            alpha=level,
+            max_slowdown=self.max_slowdown,
+        )
+
+
+# --8<-- [end:sequential]
+
+
+# --8<-- [start:repeated-looks]
+def false_rollbacks(
+    looks: int,
+    *,
+    sequential: bool,
+    trials: int = 300,
+    min_requests: int = 4_000,
+    error_rate: float = 0.01,
+    seed: int = 0,
+) -> float:
+    """How often a canary exactly as good as the baseline is rolled back.
+
+    Both versions fail at ``error_rate`` and answer with the same latencies, so
+    only the error test can fire and every rollback is a false alarm. The canary
+    is looked at ``looks`` times, evenly, up to ``min_requests``; the baseline
+    serves nine requests for each of the canary's.
+    """
+    rng = np.random.default_rng(seed)
+    latencies = tuple(rng.lognormal(np.log(8), 0.25, 200))
+    rollbacks = 0
+    for _ in range(trials):
+        watch = SequentialCanary(min_requests)
+        for look in range(1, looks + 1):
+            served = min_requests * look // looks
+            baseline = Arm(
+                9 * served,
+                int(rng.binomial(9 * served, error_rate)),
+                latencies,
+            )
+            canary = Arm(
+                served,
+                int(rng.binomial(served, error_rate)),
+                latencies,
+            )
+            if sequential:
+                decision = watch.look(baseline, canary)
+            else:
+                decision = decide(baseline, canary, min_requests=min_requests)
+            if decision.action == "rollback":
+                rollbacks += 1
+                break
+    return rollbacks / trials
+
+
+# --8<-- [end:repeated-looks]
 
 
 # --8<-- [start:sample-size]

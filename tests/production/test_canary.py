@@ -5,10 +5,13 @@ from scipy import stats
 
 from production.canary import (
     Arm,
+    SequentialCanary,
     ShadowScorer,
     decide,
+    false_rollbacks,
     required_requests,
     shadow_compare,
+    spent_alpha,
 )
 
 RNG = np.random.default_rng(0)
@@ -128,3 +131,50 @@ def test_an_empty_shadow_report_is_an_error():
     scorer(pd.DataFrame({"x": [1]}))
     with pytest.raises(ValueError, match="got 0 and 0"):
         scorer.report()
+
+
+def test_spending_starts_near_zero_and_reaches_alpha_at_the_plan():
+    assert spent_alpha(0, 0.01) == 0.0
+    assert spent_alpha(0.1, 0.01) < 1e-10
+    assert spent_alpha(0.5, 0.01) < 0.001
+    assert spent_alpha(1, 0.01) == pytest.approx(0.01)
+    steps = [spent_alpha(t / 10, 0.01) for t in range(11)]
+    assert steps == sorted(steps)
+
+
+@pytest.mark.parametrize(("fraction", "alpha"), [(-0.1, 0.01), (1.1, 0.01), (0.5, 0)])
+def test_spending_refuses_a_fraction_or_alpha_out_of_range(fraction, alpha):
+    with pytest.raises(ValueError, match="need 0 <= fraction <= 1 and 0 < alpha < 1"):
+        spent_alpha(fraction, alpha)
+
+
+def test_a_sequential_canary_never_spends_more_than_alpha():
+    watch = SequentialCanary(min_requests=1_000, alpha=0.01)
+    latencies = tuple(np.linspace(5, 10, 50))
+    baseline = Arm(9_000, 90, latencies)
+    for served in (100, 100, 400, 1_000, 2_000):  # a repeated look spends nothing
+        watch.look(baseline, Arm(served, served // 100, latencies))
+    assert watch.spent == pytest.approx(0.01)
+
+
+def test_a_gross_failure_is_rolled_back_at_the_first_look():
+    latencies = tuple(np.linspace(5, 10, 50))
+    watch = SequentialCanary(min_requests=4_000)
+    decision = watch.look(Arm(3_600, 36, latencies), Arm(400, 40, latencies))
+    assert decision.action == "rollback"
+
+
+def test_a_good_canary_waits_and_is_promoted_at_its_minimum():
+    latencies = tuple(np.linspace(5, 10, 50))
+    watch = SequentialCanary(min_requests=4_000)
+    early = watch.look(Arm(9_000, 90, latencies), Arm(1_000, 10, latencies))
+    assert early.action == "hold"
+    late = watch.look(Arm(36_000, 360, latencies), Arm(4_000, 40, latencies))
+    assert late.action == "promote"
+
+
+def test_repeated_looks_at_a_fixed_alpha_roll_back_good_canaries_more_often():
+    fixed = false_rollbacks(10, sequential=False, trials=100)
+    spent = false_rollbacks(10, sequential=True, trials=100)
+    assert fixed > spent
+    assert spent <= 0.03  # near alpha (0.01); 100 trials move a rate by 1 % each
