@@ -129,3 +129,19 @@ def test_the_table_check_finds_a_reworded_copy() -> None:
     )
     assert copied_tables(page, chapter) == ["| Layer | The question |"]
     assert copied_tables("| A | B |\n|---|---|\n| x | y |\n| z | w |\n", chapter) == []
+
+
+def test_the_service_page_reaches_for_its_levers_cheapest_first() -> None:
+    # Share the fixed cost, then add processes, then a second artifact (issue 17).
+    headings = [
+        line
+        for line in (DOCS / "capstone" / "service.md").read_text().splitlines()
+        if line.startswith("## ")
+    ]
+    levers = [
+        "## Where a request's time goes",
+        "## Micro-batching",
+        "## More processes, more replicas",
+        "## Scoring through ONNX Runtime, proven at registration",
+    ]
+    assert [h for h in headings if h in levers] == levers
