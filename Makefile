@@ -66,8 +66,9 @@ format: env ## Format snippets/, tests/ and benchmarks/ with ruff
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
-update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install boxes and "last verified" versions
+update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install boxes, "last verified" versions and the MLflow UI screenshot
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
+	UPDATE_SCREENSHOTS=1 $(RUN) pytest tests/browser/test_mlflow_ui.py
 	$(RUN) python -m tools.install_lines
 
 diagrams: env ## Redraw docs/generated/diagrams/ from the pages' ```mermaid fences (needs Chromium)

@@ -135,9 +135,10 @@ def spent_alpha(fraction: float, alpha: float) -> float:
     """Alpha spent once ``fraction`` of the planned requests has been seen.
 
     The O'Brien-Fleming-type spending function of Lan and DeMets (1983):
-    ``2 - 2 * Phi(z / sqrt(fraction))`` with ``z`` the normal quantile at
-    ``1 - alpha / 2``. It spends almost nothing on the first looks, when a test
-    is easily fooled, and reaches ``alpha`` at the full plan (fraction 1).
+    ``2 - 2 * Phi(Phi^-1(1 - alpha / 2) / sqrt(fraction))``, with ``Phi`` the
+    standard normal distribution function. It spends almost nothing on the first
+    looks and reaches ``alpha`` at the full plan (fraction 1), so most of ``alpha``
+    is kept for the last looks, where the canary has served the most requests.
 
     Raises:
         ValueError: If fraction is outside [0, 1] or alpha outside (0, 1).
@@ -148,8 +149,8 @@ def spent_alpha(fraction: float, alpha: float) -> float:
         )
     if fraction == 0:
         return 0.0
-    z = stats.norm.ppf(1 - alpha / 2)
-    return float(2 - 2 * stats.norm.cdf(z / math.sqrt(fraction)))
+    boundary = stats.norm.ppf(1 - alpha / 2)  # the normal quantile at the full plan
+    return float(2 * stats.norm.sf(boundary / math.sqrt(fraction)))  # exact in the tail
 
 
 @dataclass
@@ -157,11 +158,13 @@ class SequentialCanary:
     """A canary looked at again and again, with a false-rollback rate kept at alpha.
 
     Each look may use only the alpha the spending function allows for the share
-    of ``min_requests`` seen since the last look. Over all looks the tests spend
-    at most ``alpha`` each (Bonferroni over the looks), so an unchanged canary is
-    rolled back by a test with probability at most ``alpha``, however often you
-    look. Looking at a fixed ``alpha`` every time would add
-    up a false alarm from every look.
+    of ``min_requests`` seen since the last look. Over all looks each of the two
+    tests (errors, latency) spends at most ``alpha`` (Bonferroni over the looks),
+    so an unchanged canary is rolled back by a given test with probability at
+    most ``alpha``, however often you look; by either, at most twice that.
+    Looking at a fixed ``alpha`` every time adds a chance of a false alarm at
+    every look. The last look keeps less than ``alpha`` (the rest was spent
+    earlier), so size ``min_requests`` with ``required_requests`` at that level.
     """
 
     min_requests: int
@@ -201,25 +204,23 @@ def false_rollbacks(
     Both versions fail at ``error_rate`` and answer with the same latencies, so
     only the error test can fire and every rollback is a false alarm. The canary
     is looked at ``looks`` times, evenly, up to ``min_requests``; the baseline
-    serves nine requests for each of the canary's.
+    serves nine requests for each of the canary's. Counts add up from look to
+    look, as a live canary's do: each look sees the requests since the last one
+    on top of all before.
     """
     rng = np.random.default_rng(seed)
     latencies = tuple(rng.lognormal(np.log(8), 0.25, 200))
     rollbacks = 0
     for _ in range(trials):
         watch = SequentialCanary(min_requests)
+        served = canary_errors = baseline_errors = 0
         for look in range(1, looks + 1):
-            served = min_requests * look // looks
-            baseline = Arm(
-                9 * served,
-                int(rng.binomial(9 * served, error_rate)),
-                latencies,
-            )
-            canary = Arm(
-                served,
-                int(rng.binomial(served, error_rate)),
-                latencies,
-            )
+            new = min_requests * look // looks - served
+            served += new
+            canary_errors += int(rng.binomial(new, error_rate))
+            baseline_errors += int(rng.binomial(9 * new, error_rate))
+            baseline = Arm(9 * served, baseline_errors, latencies)
+            canary = Arm(served, canary_errors, latencies)
             if sequential:
                 decision = watch.look(baseline, canary)
             else:
