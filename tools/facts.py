@@ -37,11 +37,13 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 CLI = ROOT / "snippets" / "churn" / "cli.py"
 SERVE = ROOT / "snippets" / "churn" / "serve.py"
 PROPERTIES = ROOT / "tests" / "churn" / "test_serve_properties.py"
+BEHAVIOUR = ROOT / "tests" / "churn" / "test_model_behaviour.py"
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 CONFIG = ROOT / "snippets" / "churn" / "config.py"
 EXPORT = ROOT / "snippets" / "churn" / "export.py"
 ORCHESTRATE = ROOT / "snippets" / "churn" / "orchestrate.py"
 MONITOR = ROOT / "snippets" / "churn" / "monitor.py"
+FIELDS = ROOT / "snippets" / "churn" / "fields.py"
 ML_PIPELINE = ROOT / ".github" / "workflows" / "ml-pipeline.yml"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
@@ -422,10 +424,17 @@ FACTS: dict[str, Fact] = {
     "version.uv": Fact(MAKEFILE, _uv_version),
     "image.context_paths": Fact(DOCKERIGNORE, _kept_in_context),
     "tests.property_examples": Fact(PROPERTIES, _property_examples),
+    "tests.region_bound": Fact(
+        BEHAVIOUR,
+        lambda: _find(BEHAVIOUR, r"moved\) - base\)\.mean\(\) < ([\d.]+)", "bound"),
+    ),
     **{
         f"exit.{name.lower()}": Fact(CLI, lambda name=name: _exit_code(name))
         for name in ("GATE_REFUSED", "CONTRACT_BROKEN", "DRIFT_FOUND")
     },
+    "data.label_days": Fact(
+        FIELDS, lambda: _find(FIELDS, r"^LABEL_DAYS = (\d+)", "LABEL_DAYS")
+    ),
     "monitor.min_psi": Fact(
         MONITOR, lambda: _find(MONITOR, r"^MIN_PSI = ([\d.]+)", "MIN_PSI")
     ),

@@ -170,13 +170,11 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from churn.data import DTYPES, load_csv
+    from churn.data import load_csv, read_rows
     from churn.monitor import drift_report
 
     reference = load_csv(args.reference)
-    current = pd.read_csv(args.current, dtype=DTYPES)  # checked by the report
+    current = read_rows(args.current)  # checked by the report
     model = _model(args) if args.registry else None
     report = drift_report(reference, current, model)
     text = report.to_markdown()

@@ -31,6 +31,9 @@ class ModelConfig:
 class GateConfig:
     """What a candidate model must achieve before it may replace the champion.
 
+    The floors are set for AUC measured on later data (`churn.train.split`), which
+    is lower than a random split would report.
+
     Attributes:
         min_auc: The candidate's overall AUC must reach this.
         max_drop: It may be at most this much worse than the champion's AUC.
@@ -38,10 +41,10 @@ class GateConfig:
         min_slice_auc: Every slice's AUC must reach this.
     """
 
-    min_auc: float = 0.75
+    min_auc: float = 0.7
     max_drop: float = 0.005
     slice_column: str = "contract"
-    min_slice_auc: float = 0.65
+    min_slice_auc: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Config:
 
             params = Config(seed=3).to_params()
             print(params["seed"], params["model.max_iter"], params["gate.min_auc"])
-            #> 3 150 0.75
+            #> 3 150 0.7
             ```
         """
         flat: dict[str, Any] = {}

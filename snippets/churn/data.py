@@ -6,6 +6,7 @@ offline, and so that ``drift`` can shift it on purpose for monitoring to detect.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from churn.fields import (
     ID,
     ID_PATTERN,
     INTERNET_SERVICES,
+    OBSERVED,
     PAYMENT_METHODS,
     REGIONS,
     TARGET,
@@ -63,11 +65,27 @@ FEATURE_COLUMNS = {
 }
 ID_COLUMN = pa.Column(str, pa.Check.str_matches(ID_PATTERN), unique=True)
 TARGET_COLUMN = pa.Column(int, pa.Check.isin([0, 1]))
+# Training needs the day each row was observed, to split by time. Scoring does not
+# use it, so a file to score may carry it as read, a date or a string.
+OBSERVED_COLUMN = pa.Column(pa.DateTime)
 
 TRAINING_SCHEMA = pa.DataFrameSchema(
-    {ID: ID_COLUMN, **FEATURE_COLUMNS, TARGET: TARGET_COLUMN}, strict=True
+    {
+        ID: ID_COLUMN,
+        OBSERVED: OBSERVED_COLUMN,
+        **FEATURE_COLUMNS,
+        TARGET: TARGET_COLUMN,
+    },
+    strict=True,
 )
-SCORING_SCHEMA = pa.DataFrameSchema({ID: ID_COLUMN, **FEATURE_COLUMNS}, strict=True)
+SCORING_SCHEMA = pa.DataFrameSchema(
+    {
+        ID: ID_COLUMN,
+        OBSERVED: pa.Column(required=False),
+        **FEATURE_COLUMNS,
+    },
+    strict=True,
+)
 
 
 def validate(frame: pd.DataFrame, *, with_target: bool = True) -> pd.DataFrame:
@@ -124,10 +142,26 @@ def _describe(cases: pd.DataFrame) -> list[tuple[str, str, object, int]]:
 
 
 # --8<-- [start:generate]
+CHANGE_STARTS = "2025-01-01"
+"""The world the data comes from changes over the year from this day (see below)."""
+CHANGE_DAYS = 365
+
+
 def generate(
-    n_rows: int = 20_000, seed: int = 7, drift: float = 0.0, first_id: int = 1
+    n_rows: int = 20_000,
+    seed: int = 7,
+    drift: float = 0.0,
+    first_id: int = 1,
+    start: str = CHANGE_STARTS,
+    days: int = 365,
 ) -> pd.DataFrame:
     """Generate customers and whether they churned, the same rows for the same seed.
+
+    Each customer is observed on one day between ``start`` and ``days`` later, and
+    IDs follow that order. Over the year from `CHANGE_STARTS`, what makes customers
+    leave changes: a loyalty offer keeps month-to-month customers, fiber customers
+    leave more, and more of the reasons are ones the data does not record. A model
+    that is scored on rows from the months it learned from looks better than it is.
 
     Args:
         n_rows: How many customers.
@@ -137,13 +171,15 @@ def generate(
             calls. Monitoring should flag drift of 0.3 and above.
         first_id: The number of the first customer, so that batches generated
             one after another (a day at a time, say) never share an ID.
+        start: The first day customers are observed, ``YYYY-MM-DD``.
+        days: Over how many days from ``start`` they are observed.
 
     Returns:
-        A frame that meets the training contract.
+        A frame that meets the training contract, in the order observed.
 
     Raises:
-        ValueError: If n_rows is below 1, drift is outside [0, 1] or the IDs
-            would not fit in seven digits.
+        ValueError: If n_rows or days is below 1, drift is outside [0, 1], start
+            is not a date or the IDs would not fit in seven digits.
 
     Example:
         ```python
@@ -152,17 +188,22 @@ def generate(
         rows = generate(n_rows=1_000, seed=7)
         shifted = generate(n_rows=1_000, seed=7, drift=0.5)
         print(rows.shape, round(rows["tenure_months"].mean()))
-        #> (1000, 10) 26
+        #> (1000, 11) 26
         print(round(shifted["tenure_months"].mean()))
         #> 19
+        print(rows["observed_on"].min().date(), rows["observed_on"].max().date())
+        #> 2025-01-01 2025-12-31
         ```
     """
     if n_rows < 1:
         raise ValueError(f"n_rows must be at least 1, got {n_rows}")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
     if not 0.0 <= drift <= 1.0:
         raise ValueError(f"drift must be in [0, 1], got {drift}")
     if not 1 <= first_id <= 10_000_000 - n_rows:
         raise ValueError(f"IDs from {first_id} do not fit C0000001..C9999999")
+    first_day = pd.Timestamp(dt.date.fromisoformat(start))  # ValueError if not a date
     rng = np.random.default_rng(seed)
     to_monthly = 0.35 * drift  # share of long contracts that become month-to-month
     contract = rng.choice(
@@ -177,9 +218,15 @@ def generate(
         [internet == "dsl", internet == "fiber"], [50.0, 80.0], default=25.0
     )
     charges = base_charge + rng.normal(0, 10, n_rows) + 20.0 * drift
+    # A second stream for the time axis leaves every draw above as it was.
+    timeline = np.random.default_rng((seed, 1))
+    offsets = np.sort(timeline.integers(0, days, n_rows))
     frame = pd.DataFrame(
         {
             ID: [f"C{i:07d}" for i in range(first_id, first_id + n_rows)],
+            OBSERVED: (first_day + pd.to_timedelta(offsets, "D")).astype(
+                "datetime64[s]"
+            ),
             "tenure_months": np.clip(tenure.round(), 0, 72).astype(int),
             "monthly_charges": np.clip(charges, 15.0, 150.0).round(2),
             "support_calls": rng.poisson(1.0 + 1.5 * drift, n_rows).astype(int),
@@ -190,12 +237,14 @@ def generate(
             "region": rng.choice(REGIONS, n_rows),
         }
     )
-    frame[TARGET] = (rng.random(n_rows) < _churn_probability(frame)).astype(int)
+    unrecorded = timeline.normal(0.0, 1.0, n_rows)
+    probability = _churn_probability(frame, unrecorded)
+    frame[TARGET] = (rng.random(n_rows) < probability).astype(int)
     return frame
 
 
-def _churn_probability(frame: pd.DataFrame) -> np.ndarray:
-    """The true (hidden) relation the model has to learn."""
+def _churn_probability(frame: pd.DataFrame, unrecorded: np.ndarray) -> np.ndarray:
+    """The true (hidden) relation the model has to learn, as it stands on each day."""
     logit = (
         -1.2
         + 1.3 * (frame["contract"] == "month-to-month")
@@ -206,8 +255,15 @@ def _churn_probability(frame: pd.DataFrame) -> np.ndarray:
         + 0.5 * (frame["payment_method"] == "electronic-check")
         + 0.3 * frame["senior"]
         + 0.3 * (frame["internet_service"] == "fiber")
+    ).to_numpy(dtype=float)
+    elapsed = (frame[OBSERVED] - pd.Timestamp(CHANGE_STARTS)).dt.days.to_numpy()
+    change = np.clip(elapsed / CHANGE_DAYS, 0.0, 1.0)  # 0 before, 1 a year after
+    logit = logit + change * (
+        -0.8 * (frame["contract"] == "month-to-month").to_numpy()
+        + 0.4 * (frame["internet_service"] == "fiber").to_numpy()
+        + 0.5 * unrecorded
     )
-    return 1 / (1 + np.exp(-logit.to_numpy(dtype=float)))
+    return 1 / (1 + np.exp(-logit))
 
 
 # --8<-- [end:generate]
@@ -237,17 +293,40 @@ def save_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def read_rows(path: str | Path) -> pd.DataFrame:
+    """Read a CSV of customers with the contract's types, not yet checked against it.
+
+    Raises:
+        DataContractError: If a column cannot be read as its type, or a day is
+            not ``YYYY-MM-DD``.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=DTYPES)
+    except ValueError as error:  # a value pandas cannot read as its column's type
+        raise _unreadable(path, error) from None
+    if OBSERVED in frame.columns:
+        frame[OBSERVED] = _read_days(frame[OBSERVED])
+    return frame
+
+
 def load_csv(path: str | Path, *, with_target: bool = True) -> pd.DataFrame:
     """Read a CSV of customers and check it against the contract.
 
     Raises:
         DataContractError: If the file's data breaks the contract.
     """
-    try:
-        frame = pd.read_csv(path, dtype=DTYPES)
-    except ValueError as error:  # a value pandas cannot read as its column's type
-        raise _unreadable(path, error) from None
-    return validate(frame, with_target=with_target)
+    return validate(read_rows(path), with_target=with_target)
+
+
+def _read_days(column: pd.Series) -> pd.Series:
+    """Read ``YYYY-MM-DD`` days, naming the first value that is not one."""
+    days = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
+    bad = days.isna() & column.notna()
+    if bad.any():
+        example = column[bad].iloc[0]
+        rule = "date_format(%Y-%m-%d)"
+        raise DataContractError([(OBSERVED, rule, example, int(bad.sum()))])
+    return days.astype("datetime64[s]")
 
 
 def _unreadable(path: str | Path, error: ValueError) -> Exception:

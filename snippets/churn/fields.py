@@ -13,6 +13,10 @@ PAYMENT_METHODS = ("electronic-check", "mailed-check", "bank-transfer", "credit-
 INTERNET_SERVICES = ("dsl", "fiber", "none")
 REGIONS = ("north", "south", "east", "west")
 TARGET = "churned"
+OBSERVED = "observed_on"
+"""The day a customer's record was read; the label looks ahead from it."""
+LABEL_DAYS = 30
+"""A customer has churned if they left within this many days of being observed."""
 ID = "customer_id"
 # [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits.
 ID_PATTERN = r"^C[0-9]{7}$"

@@ -9,7 +9,8 @@ functions `run` calls, so both paths train, compare and register the same way.
 
 Data lands in a folder as one CSV of labelled rows per day, named
 ``YYYY-MM-DD.csv``. The run for a day trains on the window of days that ends
-with it.
+with it: long enough to hold out its latest days and still train on days whose
+labels were known before them (see `churn.train.split`).
 
 Load the definitions with ``dagster dev -m churn.orchestrate`` to see the job,
 its schedule and its sensors in Dagster's web UI.
@@ -23,7 +24,7 @@ import dagster as dg
 import pandas as pd
 
 from churn.config import Config, load_config
-from churn.data import DTYPES, generate, save_csv, validate
+from churn.data import generate, read_rows, save_csv, validate
 from churn.evaluate import GateDecision, gate
 from churn.monitor import drift_report
 from churn.pipeline import Comparison, Outcome, Trained, compare, fit, record
@@ -56,7 +57,7 @@ class Landing(dg.ConfigurableResource):
     """
 
     folder: str
-    window_days: int = 7
+    window_days: int = 90
 
     def days(self) -> list[str]:
         """The days that have landed, oldest first."""
@@ -71,7 +72,7 @@ class Landing(dg.ConfigurableResource):
         path = Path(self.folder) / f"{day}.csv"
         if not path.is_file():
             raise FileNotFoundError(f"{day} has not landed: there is no {path}")
-        return pd.read_csv(path, dtype=DTYPES)
+        return read_rows(path)
 
     def window(self, day: str) -> pd.DataFrame:
         """The rows of the window that ends with day, for training.
@@ -87,21 +88,39 @@ class Landing(dg.ConfigurableResource):
         return pd.concat([*map(self.day, landed), self.day(day)], ignore_index=True)
 
 
-def land(folder: str | Path, day: str, n_rows: int = 3_000, drift: float = 0.0) -> Path:
+FIRST_DAY = dt.date(2020, 1, 1)
+"""The earliest day `land` can write; each day's seed and IDs count from it."""
+
+
+def land(folder: str | Path, day: str, n_rows: int = 300, drift: float = 0.0) -> Path:
     """Write one day of generated, labelled rows, as an export job would.
 
     Args:
         folder: The landing folder.
-        day: The day, ``YYYY-MM-DD``, on or after `START`.
+        day: The day, ``YYYY-MM-DD``, on or after `FIRST_DAY`; days before `START`
+            are history that windows read but no run is made for.
         n_rows: How many customers that day.
         drift: How far the day's population has shifted (see `churn.data.generate`).
 
     Returns:
         The file written. The same day always gets the same rows and its own IDs.
     """
-    number = (dt.date.fromisoformat(day) - dt.date.fromisoformat(START)).days
-    rows = generate(n_rows, seed=number, drift=drift, first_id=number * n_rows + 1)
+    number = (dt.date.fromisoformat(day) - FIRST_DAY).days
+    rows = generate(
+        n_rows,
+        seed=number,
+        drift=drift,
+        first_id=number * n_rows + 1,
+        start=day,
+        days=1,
+    )
     return save_csv(rows, Path(folder) / f"{day}.csv")
+
+
+def land_days(folder: str | Path, first: str, last: str) -> list[Path]:
+    """Land every day from first to last, both included, with `land`'s defaults."""
+    days = pd.date_range(first, last, freq="D").strftime("%Y-%m-%d")
+    return [land(folder, day) for day in days]
 
 
 class ModelRegistry(dg.ConfigurableResource):

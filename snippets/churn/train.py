@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from churn.config import Config
 from churn.data import TARGET, validate
 from churn.features import FEATURES, build_preprocessor
+from churn.fields import LABEL_DAYS, OBSERVED
 
 
 # --8<-- [start:pipeline]
@@ -26,14 +26,38 @@ def build_pipeline(config: Config) -> Pipeline:
     return Pipeline([("features", build_preprocessor()), ("classifier", classifier)])
 
 
+# --8<-- [start:split]
 def split(frame: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split into training and held-out rows, stratified by the label, seeded."""
-    return train_test_split(
-        frame,
-        test_size=config.test_size,
-        random_state=config.seed,
-        stratify=frame[TARGET],
-    )
+    """Hold out the latest rows; train on rows whose labels were known before them.
+
+    A random split scores the model on the months it learned from. Production
+    scores it on months it has not seen, so the held-out rows are the latest
+    ``config.test_size`` share, and training stops `LABEL_DAYS` before them: a row
+    observed later has a label that looks into the held-out period.
+
+    Args:
+        frame: Labelled rows with the day each was observed.
+        config: Its ``test_size`` is the share of rows held out.
+
+    Returns:
+        The training rows and the held-out rows.
+
+    Raises:
+        ValueError: If the rows span too few days to leave both parts.
+    """
+    observed = frame[OBSERVED]
+    first_held_out = observed.quantile(1 - config.test_size).floor("D")
+    held_out = frame[observed >= first_held_out]
+    train_rows = frame[observed < first_held_out - pd.Timedelta(days=LABEL_DAYS)]
+    if train_rows.empty or held_out.empty:
+        raise ValueError(
+            f"rows from {observed.min():%Y-%m-%d} to {observed.max():%Y-%m-%d} "
+            f"leave nothing to train on before a {LABEL_DAYS}-day gap"
+        )
+    return train_rows, held_out
+
+
+# --8<-- [end:split]
 
 
 def train(frame: pd.DataFrame, config: Config) -> Pipeline:

@@ -16,9 +16,11 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from churn.cli import CONTRACT_BROKEN, DRIFT_FOUND, GATE_REFUSED, main
-from churn.data import generate, save_csv
+from churn.config import Config
+from churn.data import generate, load_csv, save_csv
 from churn.registry import Registry
 from churn.serve import ModelLoadError
+from churn.train import split
 from tests.paths import SNIPPETS
 
 
@@ -351,7 +353,11 @@ def test_a_trained_champion_is_served_through_onnx_with_its_proof(
     with serving(monkeypatch, fresh_registry) as client:
         meta = client.get("/metadata").json()
     assert meta["runtime"] == "onnxruntime"
-    proof = r"ONNX export proven at registration on 750 rows: max \|dp\| \S+ <= 1e-05"
+    held_out = len(split(load_csv(data), Config())[1])
+    proof = (
+        rf"ONNX export proven at registration on {held_out} rows: "
+        r"max \|dp\| \S+ <= 1e-05"
+    )
     assert re.fullmatch(proof, meta["runtime_note"])
 
 

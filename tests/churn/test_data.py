@@ -33,6 +33,35 @@ def test_generated_data_meets_the_contract(frame):
     assert 0.2 < frame["churned"].mean() < 0.4  # a realistic base rate
 
 
+def test_customers_are_observed_in_id_order_across_the_days_asked_for():
+    rows = generate(2_000, seed=4, start="2026-03-01", days=10)
+    observed = rows["observed_on"]
+    assert observed.is_monotonic_increasing
+    assert observed.min() == pd.Timestamp("2026-03-01")
+    assert observed.max() == pd.Timestamp("2026-03-10")
+    assert observed.dt.normalize().equals(observed)  # whole days
+
+
+def test_the_time_axis_leaves_every_feature_as_drawn_before():
+    """The days come from a stream of their own, so the features do not change."""
+    a, b = generate(1_000, seed=5), generate(1_000, seed=5, start="2030-06-01", days=3)
+    features = a.columns.difference(["observed_on", "churned"])
+    pd.testing.assert_frame_equal(a[features], b[features])
+
+
+def test_what_makes_customers_leave_changes_over_the_year():
+    before = generate(20_000, seed=6, start="2024-06-01", days=30)
+    after = generate(20_000, seed=6, start="2026-06-01", days=30)
+
+    def churn_rate(rows, contract):
+        return rows.loc[rows["contract"] == contract, "churned"].mean()
+
+    # A loyalty offer keeps month-to-month customers: their lead shrinks.
+    lead_before = churn_rate(before, "month-to-month") - churn_rate(before, "one-year")
+    lead_after = churn_rate(after, "month-to-month") - churn_rate(after, "one-year")
+    assert lead_after < lead_before - 0.05
+
+
 def test_drift_shifts_the_population_the_documented_way():
     base, drifted = generate(5_000, seed=3), generate(5_000, seed=3, drift=0.8)
     assert drifted["monthly_charges"].mean() > base["monthly_charges"].mean() + 10
@@ -47,6 +76,8 @@ def test_drift_shifts_the_population_the_documented_way():
     ("kwargs", "message"),
     [
         ({"n_rows": 0}, "n_rows must be at least 1"),
+        ({"days": 0}, "days must be at least 1"),
+        ({"start": "1 March"}, "Invalid isoformat"),
         ({"drift": 1.5}, "drift must be in"),
         ({"n_rows": 10, "first_id": 9_999_995}, "do not fit C0000001..C9999999"),
         ({"first_id": 0}, "do not fit"),
@@ -130,6 +161,30 @@ def test_contract_error_survives_pickling_without_the_frame(frame):
     assert isinstance(copy, DataContractError)
     assert copy.failures == caught.value.failures
     assert str(copy) == str(caught.value)
+
+
+def test_a_day_that_is_not_a_date_is_reported_with_its_rule(frame, tmp_path):
+    path = save_csv(frame.astype({"observed_on": str}), tmp_path / "days.csv")
+    text = path.read_text().replace("2025-01-01", "2025-13-01", 1)
+    path.write_text(text)
+    with pytest.raises(DataContractError) as caught:
+        load_csv(path)
+    assert caught.value.failures == [
+        ("observed_on", "date_format(%Y-%m-%d)", "2025-13-01", 1)
+    ]
+
+
+def test_a_file_to_score_may_carry_the_day_or_leave_it_out(frame, tmp_path):
+    rows = frame.drop(columns="churned")
+    path = save_csv(rows, tmp_path / "score.csv")
+    assert "observed_on" in load_csv(path, with_target=False).columns
+    without = save_csv(rows.drop(columns="observed_on"), tmp_path / "no-day.csv")
+    assert "observed_on" not in load_csv(without, with_target=False).columns
+
+
+def test_training_needs_the_day_each_row_was_observed(frame):
+    with pytest.raises(DataContractError, match="'observed_on': missing column"):
+        validate(frame.drop(columns="observed_on"))
 
 
 def test_a_value_pandas_cannot_read_is_reported_by_column_name(frame, tmp_path):

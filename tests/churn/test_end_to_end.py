@@ -23,7 +23,7 @@ from tests.test_shell_blocks import block_run_by
 
 
 def customer(frame: pd.DataFrame, i: int = 0) -> dict:
-    row = frame.drop(columns="churned").iloc[i].to_dict()
+    row = frame.drop(columns=["churned", "observed_on"]).iloc[i].to_dict()
     return {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
 
 

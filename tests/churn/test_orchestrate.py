@@ -14,14 +14,17 @@ import pytest
 
 from churn import orchestrate
 from churn.config import Config
-from churn.orchestrate import Landing, land
+from churn.orchestrate import Landing, land, land_days
 
 LANDED = ("2026-11-01", "2026-11-02", "2026-11-03")
+HISTORY = ("2026-08-01", "2026-10-31")
+"""Days before the first run, exported once: the windows read them."""
 
 
 @pytest.fixture(scope="module")
 def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("orchestrate")
+    land_days(folder / "landing", *HISTORY)
     for day in LANDED:
         land(folder / "landing", day)
     return folder
@@ -72,9 +75,18 @@ def test_a_backfill_runs_each_day_and_registers_the_candidates_that_pass(
         tags = registry(defs).client.get_run(outcome.run_id).data.tags
         assert tags[orchestrate.WINDOW_TAG] == day
         assert tags["dagster.run_id"] == result.run_id
-    # The window grows with the days that have landed: 2 days, then 3.
+    # Each run reads the 90 days that end with its own day, history included.
     rows = [result.output_for_node("load_window") for result in backfilled]
-    assert [len(frame) for frame in rows] == [6_000, 9_000]
+    assert [len(frame) for frame in rows] == [90 * 300, 90 * 300]
+    firsts = [str(frame["observed_on"].min().date()) for frame in rows]
+    assert firsts == ["2026-08-05", "2026-08-06"]
+
+
+def test_history_lands_a_file_a_day_that_no_run_is_made_for(place):
+    days = Landing(folder=str(place / "landing")).days()
+    assert days[0] == HISTORY[0]
+    assert not orchestrate.DAYS.has_partition_key(HISTORY[1])
+    assert orchestrate.DAYS.has_partition_key(LANDED[0])
 
 
 class LateLanding(Landing):
@@ -110,7 +122,7 @@ def test_a_file_that_lands_late_is_read_on_the_retry(tmp_path, place):
         e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"
     ]
     assert len(retries) == 1
-    assert len(result.output_for_node("load_window")) == 3_000
+    assert len(result.output_for_node("load_window")) == 300
 
 
 def test_a_day_that_never_lands_fails_its_run_and_names_the_file(tmp_path, place):

@@ -4,6 +4,7 @@ from churn.config import Config, GateConfig
 from churn.data import DataContractError, data_hash
 from churn.pipeline import run
 from churn.registry import Registry
+from churn.train import split
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_a_registered_version_carries_its_onnx_file_and_proof(frame, config, reg
     assert ref.onnx_sha256 == sha256(ref.onnx_path)
     tags = registry.client.get_model_version(registry.model_name, "1").tags
     # The proof, measured on the held-out rows the candidate was evaluated on.
-    assert int(tags["onnx_parity_rows"]) == len(frame) * config.test_size
+    assert int(tags["onnx_parity_rows"]) == len(split(frame, config)[1])
     assert float(tags["onnx_max_abs_diff"]) <= float(tags["onnx_tolerance"])
     assert float(tags["onnx_tolerance"]) == TOLERANCE
     assert ref.onnx_note.startswith("ONNX export proven at registration on ")
