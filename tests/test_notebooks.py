@@ -25,7 +25,12 @@ def comparable_outputs(cell: Any) -> list[dict[str, Any]]:
     kept = []
     for output in cell.get("outputs", []):
         if output["output_type"] == "stream":
-            kept.append({"stream": output["name"], "text": output["text"]})
+            text = "".join(output["text"])
+            # A kernel may flush one print in several chunks: compare the whole text.
+            if kept and kept[-1].get("stream") == output["name"]:
+                kept[-1]["text"] += text
+            else:
+                kept.append({"stream": output["name"], "text": text})
         elif output["output_type"] in {"execute_result", "display_data"}:
             data = output.get("data", {})
             kept.append({"data": {k: v for k, v in data.items() if k == "text/plain"}})
