@@ -4,20 +4,26 @@ docs/transition/roadmap.md and portfolio.md show their commands in ``bash`` bloc
 which tests/test_docs.py skips because it runs Python. This test runs each of them in
 a scratch folder laid out like a clone, in page order, and checks what the page says
 will happen: exit codes announced by ``echo $?  # N``, and identical hashes from the
-deterministic retrain. Commands it does not run are listed with where they are proven.
+deterministic retrain. A block that starts a server in the background runs as one
+script, on a free port, after the commands before it. Commands it does not run are
+listed with where they are proven.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.churn.conftest import free_port
 from tests.paths import DOCS, SNIPPETS
 
 ROADMAP = DOCS / "transition" / "roadmap.md"
@@ -25,15 +31,13 @@ ROADMAP = DOCS / "transition" / "roadmap.md"
 PAGES = {ROADMAP: 15, DOCS / "transition" / "portfolio.md": 3}
 BLOCK = re.compile(r"^```bash[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 EXIT_CODE = re.compile(r"^echo \$\?\s+#\s*(\d+)\b")
+# A block whose first line starts a server in the background runs as one script.
+SERVER = re.compile(r"\A\S+ serve .*&\s*$", re.MULTILINE)
 # Prefix of a command this test leaves alone: why, and where it is proven instead.
 NOT_RUN = {
     "make ": "the whole suite or the benchmarks; this test is part of the suite",
     ".venv/bin/pytest ": "tests that the suite runs anyway",
     "docker ": "needs Docker; .github/workflows/ml-pipeline.yml builds the image",
-    "curl ": "needs the server; tests/churn/test_end_to_end.py calls it over HTTP",
-    ".venv/bin/churn serve ": "a server that runs "
-    "until stopped; tests/churn/test_end_to_end.py starts and stops one",
-    "kill ": "stops the server started above, which this test does not start",
 }
 
 
@@ -52,6 +56,8 @@ def page_commands(text: str) -> list[Command]:
     """
     commands: list[Command] = []
     for block in BLOCK.findall(text):
+        if SERVER.match(block):
+            continue  # run whole by `run_server_block`
         for line in filter(None, map(str.strip, block.splitlines())):
             promised = EXIT_CODE.match(line)
             if promised:
@@ -67,6 +73,36 @@ def not_run_reason(command: Command) -> str | None:
         (why for prefix, why in NOT_RUN.items() if command.line.startswith(prefix)),
         None,
     )
+
+
+def server_blocks(text: str) -> list[str]:
+    """The blocks that start a server and stop it with their last line: run whole."""
+    return [block for block in BLOCK.findall(text) if SERVER.match(block)]
+
+
+def run_server_block(block: str, folder: Path) -> str:
+    """Run a server block on a free port from folder; return what it printed.
+
+    The script runs in its own process group, killed afterwards, so a failing
+    script cannot leave a server behind.
+    """
+    script = block.replace("8000", str(free_port()))  # 8000 may be taken here
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=folder,
+        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=120)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, f"{script}\n{out}\n{err}"
+    return out
 
 
 @pytest.fixture
@@ -100,6 +136,20 @@ def test_page_commands_work_as_the_page_says(clone: Path, page: Path) -> None:
             lines = done.stdout.splitlines()
             assert len(lines) == 2, done.stdout  # run-a and run-b
             assert len({line.split()[0] for line in lines}) == 1, done.stdout
+    if page == ROADMAP:  # week 6: the service, on the registry of week 4
+        (block,) = server_blocks(page.read_text(encoding="utf-8"))
+        out = run_server_block(block, clone).splitlines()
+        ready, metadata = (json.loads(line) for line in out if line.startswith("{"))
+        assert ready["status"] == "ready"
+        assert metadata["version"] == ready["model_version"]
+        assert metadata["alias"] == "champion"
+
+
+def test_the_roadmap_runs_one_server_block_whole() -> None:
+    (block,) = server_blocks(ROADMAP.read_text(encoding="utf-8"))
+    assert block.splitlines()[-1].startswith("kill %1")
+    commands = page_commands(ROADMAP.read_text(encoding="utf-8"))
+    assert not any("churn serve" in command.line for command in commands)
 
 
 def test_commands_left_alone_are_the_expected_ones() -> None:
