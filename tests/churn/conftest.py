@@ -158,10 +158,11 @@ def run_page_script(script: str, folder: Path) -> str:
     """Run a page's bash block from a clone-like folder; return what it printed.
 
     The folder gets ``.venv`` pointing at this environment, as `make env` would make
-    it. The script runs in its own process group, killed afterwards, so a failing
-    script cannot leave a server behind.
+    it, unless it has one. The script runs in its own process group, killed
+    afterwards, so a failing script cannot leave a server behind.
     """
-    (folder / ".venv").symlink_to(Path(sys.prefix))
+    if not (folder / ".venv").exists():
+        (folder / ".venv").symlink_to(Path(sys.prefix))
     process = subprocess.Popen(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=folder,

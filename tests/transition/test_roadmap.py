@@ -14,16 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.churn.conftest import free_port
+from tests.churn.conftest import free_port, run_page_script
 from tests.paths import DOCS, SNIPPETS
 
 ROADMAP = DOCS / "transition" / "roadmap.md"
@@ -57,7 +55,7 @@ def page_commands(text: str) -> list[Command]:
     commands: list[Command] = []
     for block in BLOCK.findall(text):
         if SERVER.match(block):
-            continue  # run whole by `run_server_block`
+            continue  # run whole, by `run_page_script`
         for line in filter(None, map(str.strip, block.splitlines())):
             promised = EXIT_CODE.match(line)
             if promised:
@@ -78,31 +76,6 @@ def not_run_reason(command: Command) -> str | None:
 def server_blocks(text: str) -> list[str]:
     """The blocks that start a server and stop it with their last line: run whole."""
     return [block for block in BLOCK.findall(text) if SERVER.match(block)]
-
-
-def run_server_block(block: str, folder: Path) -> str:
-    """Run a server block on a free port from folder; return what it printed.
-
-    The script runs in its own process group, killed afterwards, so a failing
-    script cannot leave a server behind.
-    """
-    script = block.replace("8000", str(free_port()))  # 8000 may be taken here
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=folder,
-        env=os.environ | {"MLFLOW_DISABLE_TELEMETRY": "true"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(timeout=120)
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0, f"{script}\n{out}\n{err}"
-    return out
 
 
 @pytest.fixture
@@ -138,7 +111,8 @@ def test_page_commands_work_as_the_page_says(clone: Path, page: Path) -> None:
             assert len({line.split()[0] for line in lines}) == 1, done.stdout
     if page == ROADMAP:  # week 6: the service, on the registry of week 4
         (block,) = server_blocks(page.read_text(encoding="utf-8"))
-        out = run_server_block(block, clone).splitlines()
+        port = str(free_port())  # the page's 8000 may be taken on a shared machine
+        out = run_page_script(block.replace("8000", port), clone).splitlines()
         ready, metadata = (json.loads(line) for line in out if line.startswith("{"))
         assert ready["status"] == "ready"
         assert metadata["version"] == ready["model_version"]
