@@ -2,20 +2,14 @@
 
 from dataclasses import replace
 
-from skills.llm import Budget, Pricing, PromptConfig, StandInModel, Triage
+from skills.llm import Budget, PromptConfig, StandInModel, Triage
 from skills.llm_ops import Assistant
 
-LABELS = ("billing", "cancellation", "technical", "other")
-TEMPLATE = """Sort the message.
-- billing: charge, invoice, refund
-- cancellation: cancel, leave
-- technical: error, login, crash
-Reply with JSON only: label, urgency (an integer from 1 to 3), summary.
-<message>
-{{message}}
-</message>"""
-LARGE = Pricing(input_per_1k=0.0025, output_per_1k=0.01)
-SMALL = Pricing(input_per_1k=0.00015, output_per_1k=0.0006)
+# The prompt and prices the pages use; the tests name their models "large", "small".
+from skills.llm_triage import LABELS, LARGE, SMALL, TEMPLATE
+
+__all__ = ["LABELS", "LARGE", "SMALL", "TEMPLATE"]
+
 SAFE = Triage(label="other", urgency=2, summary="Passed to a person.")
 TODAY = "2026-12-03"
 
