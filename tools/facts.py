@@ -44,6 +44,8 @@ EXPORT = ROOT / "snippets" / "churn" / "export.py"
 ORCHESTRATE = ROOT / "snippets" / "churn" / "orchestrate.py"
 MONITOR = ROOT / "snippets" / "churn" / "monitor.py"
 FIELDS = ROOT / "snippets" / "churn" / "fields.py"
+LLM = ROOT / "snippets" / "skills" / "llm.py"
+LLM_OPS = ROOT / "snippets" / "skills" / "llm_ops.py"
 ML_PIPELINE = ROOT / ".github" / "workflows" / "ml-pipeline.yml"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
@@ -434,6 +436,12 @@ FACTS: dict[str, Fact] = {
     },
     "data.label_days": Fact(
         FIELDS, lambda: _find(FIELDS, r"^LABEL_DAYS = (\d+)", "LABEL_DAYS")
+    ),
+    "llm.drift_alpha": Fact(
+        LLM_OPS, lambda: _find(LLM_OPS, r"^    alpha: float = ([\d.]+),$", "alpha")
+    ),
+    "llm.version_digits": Fact(
+        LLM, lambda: _find(LLM, r"\.hexdigest\(\)\[:(\d+)\]$", "version length")
     ),
     "monitor.min_psi": Fact(
         MONITOR, lambda: _find(MONITOR, r"^MIN_PSI = ([\d.]+)", "MIN_PSI")
