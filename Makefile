@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build preview dist sbom test lint format update-examples diagrams bench audit vendor clean
+.PHONY: help env serve build preview dist sbom test exercise lint format update-examples diagrams bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,21 +55,27 @@ SBOM ?= reports/sbom.cdx.json
 sbom: | $(UV) ## Write the image's software bill of materials (CycloneDX) from uv.lock to reports/
 	$(UV) export --frozen --no-default-groups --format cyclonedx1.5 --quiet -o $(SBOM)
 
+exercise: env ## Check your answer to a chapter's exercise: make exercise NAME=skills/caching_and_batching
+	@test -n "$(NAME)" -a -f "exercises/$(NAME)/test_exercise.py" || { \
+	  echo "no exercise $(or $(NAME),named: give NAME=<part>/<chapter>); see exercises/README.md" >&2; exit 2; }
+	@$(RUN) pytest -p no:cacheprovider -q exercises/$(NAME)
+
 lint: env ## Lint snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check snippets tests benchmarks tools extensions
-	$(RUN) ruff format --check snippets tests benchmarks tools extensions
+	$(RUN) ruff check snippets tests benchmarks tools extensions exercises
+	$(RUN) ruff format --check snippets tests benchmarks tools extensions exercises
 
 format: env ## Format snippets/, tests/ and benchmarks/ with ruff
-	$(RUN) ruff check --fix snippets tests benchmarks tools extensions
-	$(RUN) ruff format snippets tests benchmarks tools extensions
+	$(RUN) ruff check --fix snippets tests benchmarks tools extensions exercises
+	$(RUN) ruff format snippets tests benchmarks tools extensions exercises
 
 test: lint ## Run every check: examples, snippets, notebooks, validators, strict build
 	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
-update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install boxes, "last verified" versions and the MLflow UI screenshot
+update-examples: env ## Rewrite `#>` outputs, stored notebook outputs, install boxes, exercise boxes, "last verified" versions and the MLflow UI screenshot
 	$(RUN) pytest tests/test_docs.py tests/test_notebooks.py --update-examples
 	UPDATE_SCREENSHOTS=1 $(RUN) pytest tests/browser/test_mlflow_ui.py
 	$(RUN) python -m tools.install_lines
+	$(RUN) python -m tools.exercises
 
 diagrams: env ## Redraw docs/generated/diagrams/ from the pages' ```mermaid fences (needs Chromium)
 	$(RUN) python -m tools.diagrams

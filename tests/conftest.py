@@ -106,6 +106,7 @@ def wheel(dist: Path) -> Path:
 UNMEASURED = (
     "tests/assets/",
     "tests/browser/",
+    "tests/exercises/",
     "tests/extensions/",
     "tests/reader/",
     "tests/site/",

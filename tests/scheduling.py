@@ -1,8 +1,9 @@
 """How pytest-xdist shares the tests out: each module of the site's tests stays whole.
 
 The tests under ``SITE_TESTS`` read the built site, and a browser module shares one
-Chromium and one visit per page among its tests, so each of those modules goes to
-one worker as one unit. Every other test is a unit of its own and goes to whichever
+Chromium and one visit per page among its tests; the exercises' tests share two runs
+of every exercise's checks. So each of those modules goes to one worker as one
+unit. Every other test is a unit of its own and goes to whichever
 worker is free. Each worker builds the site once, when its first test needs it (the
 reader tests need it on every worker anyway).
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from xdist.scheduler import LoadScopeScheduling
 
-SITE_TESTS = ("tests/site/", "tests/browser/")
+SITE_TESTS = ("tests/site/", "tests/browser/", "tests/exercises/")
 
 
 def unit_of(nodeid: str) -> str:

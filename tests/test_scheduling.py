@@ -11,6 +11,8 @@ def test_a_module_of_the_sites_tests_is_one_unit() -> None:
         assert unit_of(nodeid) == "tests/browser/test_pages.py"
     site = "tests/site/test_build.py::test_strict_build_passes_without_warnings"
     assert unit_of(site) == "tests/site/test_build.py"
+    checks = "tests/exercises/test_exercises.py::test_the_solution_passes[skills/x]"
+    assert unit_of(checks) == "tests/exercises/test_exercises.py"
 
 
 def test_every_other_test_is_a_unit_of_its_own() -> None:
