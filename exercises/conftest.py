@@ -14,6 +14,7 @@ raised and the line of your file it came from.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -79,9 +80,13 @@ def exercise(exercise_file: Path) -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # Registered first, as an import would: pydantic and dataclasses look their
+    # module up by name to resolve annotations that `from __future__` made strings.
+    sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # the reader's code: say what broke, and where
+        del sys.modules[name]
         where = _line_in(error, exercise_file)
         pytest.fail(f"{exercise_file.name} does not run: {where}{_said(error)}", False)
     return module
