@@ -126,7 +126,8 @@ def reason(excinfo: pytest.ExceptionInfo[BaseException], path: Path | None) -> s
         if error.msg.startswith("DID NOT RAISE"):
             wanted = error.msg.removeprefix("DID NOT RAISE").strip(" <>").split("'")
             kind = wanted[1] if len(wanted) > 1 else wanted[0]
-            return f"nothing was raised: want a {kind}"
+            article = "an" if kind[:1].lower() in "aeiou" else "a"
+            return f"nothing was raised: want {article} {kind}"
         return str(error.msg)
     return (_line_in(error, path) if path else "") + _said(error)
 
@@ -148,8 +149,8 @@ def pytest_runtest_makereport(
             why = "skipped: " + str(report.longrepr[-1])
         else:
             assert call.excinfo is not None
-            path = getattr(item, "funcargs", {}).get("exercise_file")
-            why = reason(call.excinfo, path)
+            found = sorted(item.path.parent.glob(chosen(item.config) + ".*"))
+            why = reason(call.excinfo, found[0] if len(found) == 1 else None)
         check.passed = False
         check.why = f"with {case.removesuffix(']')}: {why}" if case else why
     return report

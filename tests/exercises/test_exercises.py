@@ -52,6 +52,12 @@ def checks(report: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def test_every_chapter_exercise_has_checks() -> None:
+    chapters = {exercises.name_of(page) for page in CHAPTERS}
+    assert sorted(chapters - set(NAMES)) == [], "chapters whose exercise has no checks"
+    assert sorted(set(NAMES) - chapters) == [], "checks for no chapter's exercise"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_solution_passes_every_check(name: str, solutions: dict[str, str]) -> None:
     report = solutions.get(name, "")
