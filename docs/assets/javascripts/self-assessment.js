@@ -195,7 +195,9 @@
       var level = index + 1;
       var id = checkboxId(slug, level);
       var described = "self-assessment-desc-" + slug + "-" + level;
-      var link = cells.length > 2 ? cells[cells.length - 1].querySelector("a") : null;
+      // The third column names the chapter, the fourth the exercise that checks it.
+      var link = cells.length > 2 ? cells[2].querySelector("a") : null;
+      var exercise = cells.length > 3 ? cells[3].querySelector("a") : null;
       var input = element("input", {
         type: "checkbox",
         id: id,
@@ -210,7 +212,13 @@
       cells[0].append(input, " ", label);
       cells[0].style.whiteSpace = "nowrap"; // keep each box beside its level name
       if (cells.length > 1) cells[1].id = described;
-      levels.push({ id: id, level: level, name: levelName, chapter: link });
+      levels.push({
+        id: id,
+        level: level,
+        name: levelName,
+        chapter: link,
+        exercise: exercise,
+      });
     });
     var total = element("p", {
       "data-area-total": slug,
@@ -225,6 +233,14 @@
     return element("a", { href: chapter.getAttribute("href") }, [chapter.textContent]);
   }
 
+  function exerciseLink(gap) {
+    if (!gap.exercise) return [];
+    var link = element("a", { href: gap.exercise.getAttribute("href") }, [
+      element("code", {}, [gap.exercise.textContent]),
+    ]);
+    return [", then check yourself with its exercise ", link];
+  }
+
   function renderTotal(area, result) {
     var node = area.totalNode;
     var count = formatTotal(result.checked, result.total);
@@ -232,9 +248,9 @@
     if (result.gap) {
       node.append(
         "Next: level " + result.gap.level + " (" + result.gap.name + "). Read ",
-        chapterLink(result.gap.chapter),
-        "."
+        chapterLink(result.gap.chapter)
       );
+      node.append.apply(node, exerciseLink(result.gap).concat(["."]));
     } else {
       node.append("Every level ticked: help someone else get here.");
     }
@@ -248,10 +264,14 @@
       "ul",
       {},
       gaps.map(function (r) {
-        return element("li", {}, [
-          r.name + " (" + formatTotal(r.checked, r.total) + "): read ",
-          chapterLink(r.gap.chapter),
-        ]);
+        return element(
+          "li",
+          {},
+          [
+            r.name + " (" + formatTotal(r.checked, r.total) + "): read ",
+            chapterLink(r.gap.chapter),
+          ].concat(exerciseLink(r.gap))
+        );
       })
     );
     var parts = [
