@@ -47,6 +47,7 @@ FIELDS = ROOT / "snippets" / "churn" / "fields.py"
 LLM = ROOT / "snippets" / "skills" / "llm.py"
 LLM_OPS = ROOT / "snippets" / "skills" / "llm_ops.py"
 ML_PIPELINE = ROOT / ".github" / "workflows" / "ml-pipeline.yml"
+ZENSICAL = ROOT / ".github" / "workflows" / "zensical.yml"
 ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # What `make bench` measured last; a page that quotes it rounds it (see _rate).
 PERFORMANCE = ROOT / "docs" / "capstone" / "generated" / "performance.md"
@@ -69,6 +70,10 @@ LOCKED = (
     "distributed",
     "scikit-learn",
     "fastapi",
+    "mkdocs-material",
+    "mkdocs-jupyter",
+    "mkdocs-print-site-plugin",
+    "mkdocs-llmstxt",
 )
 MARK = re.compile(r'<span data-fact="(?P<name>[\w.-]+)">(?P<text>[^<]*)</span>')
 
@@ -455,6 +460,10 @@ FACTS: dict[str, Fact] = {
     "bench.pipeline_p50_ms": Fact(PERFORMANCE, _pipeline_ms),
     "bench.onnx_speedup": Fact(PERFORMANCE, _onnx_speedup),
     "export.tolerance": Fact(EXPORT, _tolerance),
+    "zensical.version": Fact(
+        ZENSICAL,
+        lambda: _find(ZENSICAL, r'ZENSICAL_VERSION: "([^"]+)"', "Zensical version"),
+    ),
     **{
         f"gate.{rule}": Fact(CONFIG, lambda rule=rule: _gate(rule))
         for rule in ("min_auc", "max_drop", "min_slice_auc", "slice_column")

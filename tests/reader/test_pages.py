@@ -31,6 +31,7 @@ DOCUMENTED = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 NO_CODE = {
     "": "the home page: what the guide is, and the clone and make commands",
     "contributing/": "how to contribute: make commands and file formats",
+    "zensical/": "for contributors: what moving to Zensical would take, in prose",
     "roles/": "the roles part's landing page",
     "roles/at-a-glance/": "the two roles compared in tables",
     "roles/week-in-the-life/": "two working weeks, told",
