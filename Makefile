@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 # MLflow sends usage telemetry unless told not to; nothing here may reach the network.
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: help env serve build preview dist sbom test exercise lint format update-examples diagrams bench audit vendor clean
+.PHONY: help env serve build bundle preview dist sbom test exercise lint format update-examples diagrams bench audit vendor clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,11 +38,15 @@ env: .venv/.synced ## Create or update the environment from uv.lock
 serve: env ## Serve the guide on http://127.0.0.1:8000
 	$(RUN) mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: env ## Build the site into site/ (strict: any warning fails), the notebook pages' shared stylesheet, its search index and a notebook per page
+build: env ## Build the site into site/ (strict: any warning fails), the notebook pages' shared stylesheet, the print page's footnotes, its search index and a notebook per page
 	$(RUN) mkdocs build --strict
 	$(RUN) python -m tools.notebook_css site
+	$(RUN) python -m tools.print_page site
 	$(RUN) python -m pagefind --site site --quiet
 	$(RUN) python -m tools.notebooks site
+
+bundle: build ## The guide for reading offline: dist/guide-offline/ (opens from disk; search needs a server) and dist/guide-offline.zip
+	$(RUN) python -m tools.bundle site dist
 
 preview: build ## Serve the built site, search included, on http://127.0.0.1:8000
 	$(RUN) python -m http.server --bind 127.0.0.1 --directory site 8000

@@ -27,6 +27,7 @@ EXPECTED_WORKFLOWS = {
     "weekly.yml",
     "links.yml",
     "ml-pipeline.yml",
+    "zensical.yml",
 }
 
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -147,6 +148,41 @@ def test_a_push_to_main_is_published_after_its_tests_pass():
     assert "github.event_name == 'push'" in pages["if"]
     assert "refs/heads/main" in pages["if"]
     assert pages["permissions"]["pages"] == "write"
+
+
+def test_pages_builds_the_offline_bundle_and_a_release_gets_it():
+    pages = load("pages.yml")
+    assert "make bundle" in commands(pages)
+    uploads = [s for s in steps(pages) if "upload-artifact" in s.get("uses", "")]
+    assert [s["with"]["path"] for s in uploads] == ["dist/guide-offline.zip"]
+    test = load("test.yml")
+    assert triggers(test)["release"] == {"types": ["published"]}
+    assert "github.event_name == 'release'" in test["jobs"]["pages"]["if"]
+    attach = test["jobs"]["attach"]
+    assert attach["needs"] == "pages"
+    assert attach["if"] == "github.event_name == 'release'"
+    assert attach["permissions"] == {"contents": "write"}
+    assert "gh release upload" in str(attach["steps"])
+    assert "guide-offline.zip" in str(attach["steps"])
+    # Only the job that attaches the bundle may write to the repository.
+    assert pages["permissions"] == {"contents": "read"}
+
+
+def test_zensical_builds_the_same_config_and_never_blocks_a_merge():
+    workflow = load("zensical.yml")
+    on = triggers(workflow)
+    assert "pull_request" in on
+    assert on["push"]["branches"] == ["main"]
+    (job,) = workflow["jobs"].values()
+    assert job["continue-on-error"] is True
+    version = job["env"]["ZENSICAL_VERSION"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pin Zensical's version"
+    run = commands(workflow)
+    assert 'zensical==${ZENSICAL_VERSION}" zensical build' in run
+    assert "mkdocs build --strict --site-dir site-mkdocs" in run
+    report = [s for s in job["steps"] if "tools.zensical_report" in s.get("run", "")]
+    assert report, "no step reports the differences"
+    assert report[0]["if"] == "always()"
 
 
 def test_weekly_tests_the_lock_and_the_latest_versions_on_a_schedule():

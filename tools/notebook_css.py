@@ -26,6 +26,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2.ast import AtRule, LiteralToken, Node, QualifiedRule
 
+from tools.pages import PRINT_PAGE
+
 STYLESHEET = "assets/stylesheets/jupyter.css"
 # How mkdocs-jupyter's output begins: a page holding it is a notebook page.
 WRAPPER = '<div class="jupyter-wrapper">'
@@ -193,6 +195,13 @@ def split(html: str) -> tuple[str, list[str]]:
     return head + "<body" + MERMAID.sub("", STYLE.sub("", body)), styles
 
 
+def without_styles(html: str, blocks: set[str]) -> str:
+    """``html`` without the body's ``<style>`` elements that hold one of ``blocks``."""
+    head, body = html.split("<body", 1)
+    body = STYLE.sub(lambda found: "" if found[1] in blocks else found[0], body)
+    return head + "<body" + MERMAID.sub("", body)
+
+
 def link(html: str, page: Path, site: Path) -> str:
     """``html`` with the shared stylesheet linked last in its head."""
     href = Path(os.path.relpath(site / STYLESHEET, page.parent)).as_posix()
@@ -205,12 +214,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="the built site (mkdocs build)")
     site = parser.parse_args(argv).site
     pages = notebook_pages(site)
+    printed = [page for page in pages if page.relative_to(site).parts[0] == PRINT_PAGE]
     blocks: dict[str, None] = {}  # each distinct block once, in page order
     htmls = []
     for page in pages:
+        if page in printed:
+            continue
         html, styles = split(page.read_text(encoding="utf-8"))
         blocks.update(dict.fromkeys(styles))
         htmls.append(html)
+        page.write_text(link(html, page, site), encoding="utf-8")
+    # The print page holds the notebooks too, among every other page's content:
+    # only the notebooks' styles move to the shared file, and what it keeps is
+    # what the notebook pages use. The rest (the diagrams' own) stays in place.
+    for page in printed:
+        html = without_styles(page.read_text(encoding="utf-8"), set(blocks))
         page.write_text(link(html, page, site), encoding="utf-8")
     text = "\n".join(htmls)
     present = {name for value in CLASSES.findall(text) for name in value.split()}

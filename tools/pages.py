@@ -123,11 +123,16 @@ def is_redirect(html_path: Path) -> bool:
     return '<meta http-equiv="refresh"' in html_path.read_text(encoding="utf-8")
 
 
+# mkdocs-print-site-plugin's page: every chapter again, on one page, for paper.
+PRINT_PAGE = "print_page"
+
+
 def site_pages(site: Path) -> list[Page]:
-    """Every page of a built site (its 404 page and redirects left out)."""
+    """Every page of a built site (its 404 page, redirects and print page left out)."""
     pages = []
     for path in sorted(site.rglob("index.html")):
-        if path.parent.name == "assets" or "assets" in path.relative_to(site).parts:
+        parts = path.relative_to(site).parts
+        if "assets" in parts or parts[0] == PRINT_PAGE:
             continue
         if is_redirect(path):
             continue

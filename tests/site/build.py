@@ -65,6 +65,7 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
     steps = [
         [mkdocs, "build", "--strict", "--site-dir", str(site)],
         [*python, "tools.notebook_css", str(site)],  # one trimmed notebook stylesheet
+        [*python, "tools.print_page", str(site)],  # the print page's footnote links
         [*python, "pagefind", "--site", str(site), "--quiet"],  # the search index
         [*python, "tools.notebooks", str(site)],  # as `make build` does, after it
     ]

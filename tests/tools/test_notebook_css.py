@@ -5,13 +5,16 @@ from pathlib import Path
 from tests.paths import DOCS
 from tests.site.build import Build
 from tools.notebook_css import (
+    STYLE,
     STYLESHEET,
     WRAPPER,
     drop_unused_variables,
     main,
     notebook_pages,
     trim,
+    without_styles,
 )
+from tools.pages import PRINT_PAGE
 
 
 def test_a_rule_stays_only_if_the_pages_carry_every_class_it_needs() -> None:
@@ -75,12 +78,29 @@ def test_the_built_notebook_pages_link_the_file_and_nothing_outside(
     built_site: Build,
 ) -> None:
     pages = notebook_pages(built_site.site)
-    assert len(pages) == len(list(DOCS.rglob("*.ipynb")))  # each notebook, no other
+    # Each notebook, and the print page, which holds them too; no other page.
+    printed = built_site.site / PRINT_PAGE / "index.html"
+    assert printed in pages
+    assert len(pages) == len(list(DOCS.rglob("*.ipynb"))) + 1
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert "<style" not in html.split("<body", 1)[1], page
+        inline = STYLE.findall(html.split("<body", 1)[1])
+        if page == printed:  # the diagrams' own styles stay; JupyterLab's go
+            assert not any("--jp-" in style for style in inline), page
+        else:
+            assert inline == [], page
         assert "cdnjs" not in html, f"{page} loads a script from a CDN"
         assert "jupyter.css" in html, page
     # JupyterLab's whole stylesheet is about 575 KB; what the pages use, under 30.
     size = (built_site.site / STYLESHEET).stat().st_size
     assert size < 64 * 1024, f"{STYLESHEET} is {size} bytes: what grew it?"
+
+
+def test_the_print_page_loses_only_the_notebooks_styles() -> None:
+    html = (
+        "<head></head><body><style>.jp-Cell{}</style><p>x</p>"
+        "<svg><style>#d1 .node{}</style></svg></body>"
+    )
+    kept = without_styles(html, {".jp-Cell{}"})
+    assert ".jp-Cell" not in kept
+    assert "<style>#d1 .node{}</style>" in kept

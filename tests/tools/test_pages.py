@@ -75,6 +75,12 @@ def test_site_pages_finds_every_page(tmp_path: Path) -> None:
     assert [p.url for p in site_pages(tmp_path)] == ["", "roles/metrics/"]
 
 
+def test_site_pages_leaves_the_print_page_out(tmp_path: Path) -> None:
+    write_site(tmp_path, RUNNABLE)
+    write_site(tmp_path, RUNNABLE, url="print_page/")
+    assert [p.url for p in site_pages(tmp_path)] == ["", "roles/metrics/"]
+
+
 def test_site_pages_leaves_redirects_out(tmp_path: Path) -> None:
     write_site(tmp_path, RUNNABLE)
     moved = tmp_path / "roles" / "old" / "index.html"

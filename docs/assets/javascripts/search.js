@@ -13,6 +13,9 @@
   var WORDS = 28; // words of context under a result
   var SECTION = /^(h[1-6]|tr)$/;
   var pagefind = null;
+  var OFFLINE =
+    "Search needs the guide served, not opened from disk: in the guide's folder, " +
+    "run `python3 -m http.server` and open http://localhost:8000/.";
   var latest = 0;
 
   function $(selector) {
@@ -239,6 +242,12 @@
         });
       })
       .catch(function (error) {
+        if (location.protocol === "file:") {
+          // The offline bundle opened from disk: browsers do not load scripts as
+          // modules from file:// pages, so Pagefind cannot run there.
+          show(OFFLINE, "");
+          return;
+        }
         // `mkdocs serve` has no index: Pagefind runs on the built site (make preview).
         show("Search works on the built site (make preview): " + error.message, "");
       });
