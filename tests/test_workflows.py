@@ -178,7 +178,8 @@ def test_zensical_builds_the_same_config_and_never_blocks_a_merge():
     version = job["env"]["ZENSICAL_VERSION"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pin Zensical's version"
     run = commands(workflow)
-    assert 'zensical==${ZENSICAL_VERSION}" zensical build' in run
+    assert '--with "zensical==${ZENSICAL_VERSION}"' in run
+    assert "zensical build 2>&1 | tee zensical.log" in run
     assert "mkdocs build --strict --site-dir site-mkdocs" in run
     report = [s for s in job["steps"] if "tools.zensical_report" in s.get("run", "")]
     assert report, "no step reports the differences"

@@ -1,10 +1,12 @@
 """What Zensical builds differently from MkDocs, from the same mkdocs.yml.
 
-``python -m tools.zensical_report <mkdocs site> <zensical site>`` compares two
-builds of the guide and prints a Markdown report: the pages and files only one of
-them has, and, page by page, the parts of the guide a page holds in one build
-and not the other (the glossary's tooltips, table row anchors, drawn diagrams,
-run boxes, the print button, the search marks, the API reference's objects). The
+``python -m tools.zensical_report <mkdocs site> <zensical site> [<zensical log>]``
+compares two builds of the guide and prints a Markdown report: the pages and files
+only one of them has, and, page by page, the parts of the guide a page holds in one
+build and not the other (the glossary's tooltips, table row anchors, drawn diagrams,
+run boxes, the print button, the search marks, the API reference's objects). With
+the log of ``zensical build``, it also quotes what Zensical said about the
+configuration (settings it rejects or ignores), leaving out its progress lines. The
 zensical workflow (.github/workflows/zensical.yml) writes it to the run's
 summary; it never fails a build, since the differences are what it is for.
 """
@@ -32,6 +34,8 @@ PARTS = {
     '"last verified" line': "#last-verified",
     "notebook cells (mkdocs-jupyter)": "article .jp-Cell",
 }
+# What zensical build prints on every run, which says nothing about the guide.
+PROGRESS = ("Build started", "Build finished", "No issues found")
 # Files other than pages that a plugin writes.
 FILES = ["llms.txt", "llms-full.txt", "print_page/index.html", "objects.inv"]
 
@@ -97,11 +101,23 @@ def _listed(pages: Iterable[str], most: int = 8) -> str:
     return text + (f" and {len(shown) - most} more" if len(shown) > most else "")
 
 
-def markdown(report: Report, version: str = "") -> str:
+def messages(log: str) -> list[str]:
+    """What Zensical said in its build log, beyond its progress lines."""
+    return [
+        line.rstrip()
+        for line in log.splitlines()
+        if line.strip() and not line.strip().startswith(PROGRESS)
+    ]
+
+
+def markdown(report: Report, version: str = "", said: list[str] | None = None) -> str:
     """The report as Markdown, for a workflow run's summary."""
     lines = [
         f"## Zensical {version} against MkDocs, same mkdocs.yml".replace("  ", " ")
     ]
+    if said:
+        lines += ["", "What Zensical said about the configuration:", "", "```text"]
+        lines += [*said, "```"]
     if report.same:
         return "\n".join([*lines, "", "No difference found."]) + "\n"
     lines += ["", "| | MkDocs | Zensical |", "|---|---|---|"]
@@ -128,11 +144,14 @@ def markdown(report: Report, version: str = "") -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the report; append it to the run's summary when there is one."""
-    mkdocs, zensical = map(Path, sys.argv[1:] if argv is None else argv)
+    args = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    mkdocs, zensical, *log = args
     for site in (mkdocs, zensical):
         if not (site / "index.html").is_file():
             raise SystemExit(f"{site} holds no built site")
-    text = markdown(compare(mkdocs, zensical), os.environ.get("ZENSICAL_VERSION", ""))
+    said = messages(log[0].read_text(encoding="utf-8")) if log else []
+    version = os.environ.get("ZENSICAL_VERSION", "")
+    text = markdown(compare(mkdocs, zensical), version, said)
     print(text)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

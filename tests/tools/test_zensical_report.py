@@ -62,3 +62,19 @@ def test_main_writes_the_summary_and_refuses_a_folder_without_a_site(
     assert "No difference found." in capsys.readouterr().out
     with pytest.raises(SystemExit, match="holds no built site"):
         main([str(a), str(tmp_path / "nothing")])
+
+
+def test_what_zensical_said_is_quoted_without_its_progress_lines(
+    tmp_path: Path, capsys
+) -> None:
+    a, b = site(tmp_path / "a", {}), site(tmp_path / "b", {})
+    log = tmp_path / "zensical.log"
+    log.write_text(
+        "Build started\nWarning: unknown setting 'validation.nav'\n"
+        "No issues found\nBuild finished in 58.08s\n",
+        encoding="utf-8",
+    )
+    main([str(a), str(b), str(log)])
+    out = capsys.readouterr().out
+    assert "```text\nWarning: unknown setting 'validation.nav'\n```" in out
+    assert "Build started" not in out
