@@ -44,8 +44,6 @@ one page, to print or save as a PDF.
 
 def _as_file(path: str) -> str:
     """A folder link as a link to its index.html; any other link as it was."""
-    if path in {"", "."}:
-        return "index.html" if path == "" else "./index.html"
     if path.endswith("/") or path.rsplit("/", 1)[-1] in {".", ".."}:
         return path.rstrip("/") + "/index.html"
     return path
@@ -55,7 +53,9 @@ def offline_links(html: str) -> str:
     """A page's HTML with every relative link to a folder pointing at its index.html."""
 
     def folder(match: re.Match[str]) -> str:
-        if match["path"] == "" and match["rest"]:  # "#anchor" or "?query": this page
+        # "", "#anchor", "?query": this page. An empty src stays empty: made
+        # "index.html", a script would load the page and fail on its first "<".
+        if match["path"] == "":
             return match[0]
         return f'{match["attr"]}{_as_file(match["path"])}{match["rest"] or ""}"'
 
