@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -14,9 +12,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from churn.serve import LoadedModel, ModelLoadError
+from exercises.alert_rules import rule, run, write_rules
 
-ROOT = Path(__file__).resolve().parents[3]
-RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
 METRIC = "churn_model_loaded_timestamp_seconds"
 DAY = 86_400
 LOADED_AT = 1_750_000_000.0  # when the checks' clock says the model was loaded
@@ -69,41 +66,6 @@ def exposed(exercise: ModuleType) -> set[str]:
     with TestClient(app) as client:
         text = client.get("/metrics").text
     return {s.name for f in text_string_to_metric_families(text) for s in f.samples}
-
-
-def promtool() -> str:
-    """The promtool executable; the check is skipped without it."""
-    found = shutil.which("promtool") or shutil.which("promtool", path="/usr/bin")
-    if not found:
-        pytest.skip("promtool not found: install it with apt-get install prometheus")
-    return found
-
-
-def rule(exercise: ModuleType) -> dict:
-    """The reader's rule, read from RULE."""
-    try:
-        found = yaml.safe_load(exercise.RULE)
-    except yaml.YAMLError as error:
-        pytest.fail(f"RULE is not valid YAML: {error}", pytrace=False)
-    assert isinstance(found, dict), (
-        "RULE must be one rule, a mapping with alert, expr, labels and annotations"
-    )
-    assert "expr" in found, "RULE has no expr: the query that makes the alert fire"
-    return found
-
-
-def write_rules(folder: Path, stale: dict) -> None:
-    """Write alerts.yml into ``folder``, with ``stale`` added to its first group."""
-    rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
-    rules["groups"][0]["rules"].append(stale)
-    (folder / "alerts.yml").write_text(yaml.safe_dump(rules, sort_keys=False))
-
-
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run promtool in ``folder``."""
-    return subprocess.run(
-        [promtool(), *args], cwd=folder, capture_output=True, text=True, timeout=120
-    )
 
 
 def alert_fires(stale: dict, folder: Path, values: str, day: int) -> bool:

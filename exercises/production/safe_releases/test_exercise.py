@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -17,10 +15,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from churn.data import generate
 from churn.serve import LoadedModel, Loader, ModelLoadError
+from exercises.alert_rules import rule, run, write_rules
 from production.fallback import RateTable
 
-ROOT = Path(__file__).resolve().parents[3]
-RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
 CUSTOMER = {
     "customer_id": "C0000042",
     "tenure_months": 3,
@@ -85,41 +82,6 @@ def samples(metrics: str, name: str) -> dict[str, float]:
         for s in f.samples
         if s.name == name
     }
-
-
-def promtool() -> str:
-    """The promtool executable; the check is skipped without it."""
-    found = shutil.which("promtool") or shutil.which("promtool", path="/usr/bin")
-    if not found:
-        pytest.skip("promtool not found: install it with apt-get install prometheus")
-    return found
-
-
-def rule(exercise: ModuleType) -> dict:
-    """The reader's rule, read from RULE."""
-    try:
-        found = yaml.safe_load(exercise.RULE)
-    except yaml.YAMLError as error:
-        pytest.fail(f"RULE is not valid YAML: {error}", pytrace=False)
-    assert isinstance(found, dict), (
-        "RULE must be one rule, a mapping with alert, expr, for, labels, annotations"
-    )
-    assert "expr" in found, "RULE has no expr: the query that makes the alert fire"
-    return found
-
-
-def write_rules(folder: Path, degraded: dict) -> None:
-    """Write alerts.yml into ``folder``, with ``degraded`` added to its first group."""
-    rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
-    rules["groups"][0]["rules"].append(degraded)
-    (folder / "alerts.yml").write_text(yaml.safe_dump(rules, sort_keys=False))
-
-
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run promtool in ``folder``."""
-    return subprocess.run(
-        [promtool(), *args], cwd=folder, capture_output=True, text=True, timeout=120
-    )
 
 
 def firing_minutes(
